@@ -1,0 +1,23 @@
+package io.aifocus.api;
+
+/**
+ * Hidden bookkeeping columns every reader adds to its raw rows and every normalizer reads. They start
+ * with {@code _aif_} and never reach a FOCUS table.
+ *
+ * <p>Malformed CSV records are only detected when Spark tokenizes every column, so every aifocus session
+ * sets {@code spark.sql.csv.parser.columnPruning.enabled=false}; otherwise a record with an extra field
+ * could count as accepted in one query and as corrupt in another.
+ */
+public final class RawColumns {
+  /** Full path of the file the row was read from. */
+  public static final String SOURCE_FILE = "_aif_source_file";
+  /** 1-based line (text formats) or row index (Parquet) within the file, when known; else null. */
+  public static final String SOURCE_LINE = "_aif_source_line";
+  /** The raw text of a record Spark could not parse into the declared columns; null for good records. */
+  public static final String CORRUPT_RECORD = "_aif_corrupt_record";
+
+  /** The FOCUS version a focus-kind file was detected as (or declared with the focus-version option). */
+  public static final String FOCUS_VERSION = "_aif_focus_version";
+
+  private RawColumns() {}
+}

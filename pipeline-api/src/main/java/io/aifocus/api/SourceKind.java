@@ -1,0 +1,38 @@
+package io.aifocus.api;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** Every input kind aifocus reads, named in lower-kebab case on the command line and in config. */
+public enum SourceKind {
+  /** AWS Cost and Usage Report: CUR 2.0 (Parquet/CSV) and legacy CUR CSV. */
+  AWS_CUR("aws-cur"),
+  /** A native FOCUS 1.0, 1.1, 1.2 or 1.3 file (CSV or Parquet), upgraded to 1.3. */
+  FOCUS("focus");
+
+  private final String id;
+
+  SourceKind(String id) {
+    this.id = id;
+  }
+
+  /** The kebab-case name users type. */
+  public String id() {
+    return id;
+  }
+
+  public static SourceKind fromId(String id) {
+    for (SourceKind kind : values()) {
+      if (kind.id.equals(id)) {
+        return kind;
+      }
+    }
+    throw new PipelineException(
+        PipelineErrorCode.UNKNOWN_SOURCE_KIND,
+        "Unknown source kind '" + id + "'. Known kinds: " + knownIds());
+  }
+
+  public static String knownIds() {
+    return Arrays.stream(values()).map(SourceKind::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,78 @@
+package io.aifocus.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one SparkSession of a test JVM: local[2], UI off, loopback, two shuffle partitions, UTC, Delta on.
+ * The first Delta operation in a JVM costs ~20 s of warm-up, so every test class shares this session.
+ */
+public final class SparkTestSession {
+  private static SparkSession session;
+  private static Path scratch;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      try {
+        scratch = Files.createTempDirectory("aifocus-test-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("aifocus-tests")
+              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+              .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.datetime.java8API.enabled", "true")
+              .config("spark.sql.csv.parser.columnPruning.enabled", "false")
+              .config("spark.sql.warehouse.dir", scratch.resolve("spark-warehouse").toString())
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.driver.host", "127.0.0.1")
+              .getOrCreate();
+    }
+    return session;
+  }
+
+  /** A fresh directory under the session's scratch area. */
+  public static Path newDirectory(String prefix) {
+    get();
+    try {
+      return Files.createTempDirectory(scratch, prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The project root (where sample-data/ and docs/ live), passed in by surefire. */
+  public static Path projectRoot() {
+    String root = System.getProperty("aifocus.project.root");
+    Path path = root == null ? Path.of("").toAbsolutePath() : Path.of(root);
+    while (path != null && !Files.isDirectory(path.resolve("sample-data"))) {
+      path = path.getParent();
+    }
+    if (path == null) {
+      throw new IllegalStateException("Cannot find the project root (a directory with sample-data/)");
+    }
+    return path;
+  }
+
+  /** The read-only shared material beside the project ({@code ../shared}). */
+  public static Path shared() {
+    Path shared = projectRoot().resolveSibling("shared");
+    if (!Files.isDirectory(shared)) {
+      throw new IllegalStateException("Expected the shared material at " + shared);
+    }
+    return shared;
+  }
+}

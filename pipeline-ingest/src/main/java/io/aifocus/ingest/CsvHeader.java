@@ -1,0 +1,95 @@
+package io.aifocus.ingest;
+
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+
+/** Reads and checks the header line of a CSV file before Spark reads the body. */
+public final class CsvHeader {
+  private CsvHeader() {}
+
+  /**
+   * The column names of {@code file}'s header, BOM stripped. Empty when the file is empty (no header).
+   * Fails naming the file when the header has an empty or duplicated name.
+   */
+  public static Optional<List<String>> read(Configuration conf, String file) {
+    Path path = new Path(file);
+    String line;
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+      try (InputStream raw = fs.open(path);
+          InputStream in = codec == null ? raw : codec.createInputStream(raw);
+          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        line = reader.readLine();
+      }
+    } catch (IOException e) {
+      throw new PipelineException(PipelineErrorCode.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
+    }
+    if (line == null || line.isBlank()) {
+      return Optional.empty();
+    }
+    if (line.startsWith("\uFEFF")) {
+      line = line.substring(1);
+    }
+    List<String> names = split(line);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i).strip();
+      if (name.isEmpty()) {
+        throw new PipelineException(
+            PipelineErrorCode.MALFORMED_HEADER,
+            file + ":1:" + (i + 1) + ": header column " + (i + 1) + " has no name");
+      }
+      if (!seen.add(name)) {
+        throw new PipelineException(
+            PipelineErrorCode.MALFORMED_HEADER, file + ":1:" + (i + 1) + ": header column '" + name + "' appears twice");
+      }
+      names.set(i, name);
+    }
+    return Optional.of(List.copyOf(names));
+  }
+
+  /** Splits one CSV line (RFC 4180 quoting, comma separator). */
+  static List<String> split(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(cell.toString());
+        cell.setLength(0);
+      } else if (c != '\r') {
+        cell.append(c);
+      }
+    }
+    out.add(cell.toString());
+    return out;
+  }
+}

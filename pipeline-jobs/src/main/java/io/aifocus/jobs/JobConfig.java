@@ -1,0 +1,114 @@
+package io.aifocus.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run does: where the warehouse is, which sources to read, how to attribute teams.
+ *
+ * <p>Precedence: command-line options override the YAML file, which overrides the defaults. YAML keys are
+ * kebab-case (see docs/config.md):
+ *
+ * <pre>
+ * warehouse: ./warehouse
+ * team-tag-keys: [team, Team, user:team, user_team, owner]
+ * sources:
+ *   - kind: aws-cur
+ *     path: s3a://billing/cur/
+ * </pre>
+ */
+public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
+  public static final String DEFAULT_WAREHOUSE = "warehouse";
+
+  public JobConfig {
+    requireNonNull(warehouse, "warehouse is null");
+    sources = List.copyOf(sources);
+    teamTagKeys = List.copyOf(teamTagKeys);
+  }
+
+  /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
+  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys) {}
+
+  record SourceEntry(String kind, String path, Map<String, String> options) {}
+
+  /** Reads a YAML config file; relative source paths resolve against the file's directory. */
+  public static JobConfig fromYaml(Path file) {
+    ObjectMapper yaml =
+        new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    File parsed;
+    try (InputStream in = Files.newInputStream(file)) {
+      parsed = yaml.readValue(in, File.class);
+    } catch (JsonMappingException e) {
+      throw new PipelineException(
+          PipelineErrorCode.INVALID_CONFIG, file + ": " + e.getOriginalMessage() + " at " + location(e));
+    } catch (IOException e) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, file + ": cannot read config: " + e.getMessage(), e);
+    }
+    if (parsed == null) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, file + ": config file is empty");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    List<SourceSpec> specs = new ArrayList<>();
+    if (parsed.sources() != null) {
+      for (int i = 0; i < parsed.sources().size(); i++) {
+        SourceEntry entry = parsed.sources().get(i);
+        if (entry.kind() == null || entry.path() == null) {
+          throw new PipelineException(
+              PipelineErrorCode.INVALID_CONFIG, file + ": sources[" + i + "] needs both 'kind' and 'path'");
+        }
+        specs.add(new SourceSpec(SourceKind.fromId(entry.kind()), resolve(base, entry.path()), entry.options()));
+      }
+    }
+    String warehouse = parsed.warehouse() == null ? DEFAULT_WAREHOUSE : resolve(base, parsed.warehouse());
+    List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
+    return new JobConfig(warehouse, specs, keys);
+  }
+
+  /** Parses {@code KIND=PATH} from the command line. */
+  public static SourceSpec parseSource(String value) {
+    int eq = value.indexOf('=');
+    if (eq <= 0 || eq == value.length() - 1) {
+      throw new PipelineException(
+          PipelineErrorCode.INVALID_CONFIG, "--source expects KIND=PATH (kinds: " + SourceKind.knownIds() + "), got '" + value + "'");
+    }
+    return SourceSpec.of(SourceKind.fromId(value.substring(0, eq)), value.substring(eq + 1));
+  }
+
+  static String resolve(Path base, String path) {
+    if (path.contains("://") || Path.of(path).isAbsolute()) {
+      return path;
+    }
+    return base.resolve(path).normalize().toString();
+  }
+
+  private static String location(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else {
+        out.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return out.length() == 0 ? "top level" : "'" + out + "'";
+  }
+}

@@ -1,0 +1,284 @@
+package io.aifocus.jobs;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.NormalizeResult;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import io.aifocus.api.PipelineRunsTable;
+import io.aifocus.api.QuarantineTable;
+import io.aifocus.api.RawInput;
+import io.aifocus.api.SourceSpec;
+import io.aifocus.schema.CostAndUsageTable;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.FocusColumns;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Runs the pipeline for every source of a {@link JobConfig}: load → normalize → write focus_cost_and_usage
+ * (replacing exactly the restated scope) → write quarantine → reconcile → append pipeline_runs.
+ */
+final class PipelineRunner {
+  private static final DateTimeFormatter SQL_TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+  /** What a run did: its id and one reconciliation per source and billing period. */
+  record Result(String runId, List<SourceRun> sources) {
+    boolean reconciled() {
+      return sources.stream().allMatch(SourceRun::reconciled);
+    }
+
+    long rowsOut() {
+      return sources.stream().mapToLong(SourceRun::rowsOut).sum();
+    }
+
+    long rowsQuarantined() {
+      return sources.stream().mapToLong(SourceRun::rowsQuarantined).sum();
+    }
+  }
+
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+  private final Progress progress;
+
+  PipelineRunner(SparkSession spark, Warehouse warehouse, Progress progress) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    this.progress = progress;
+  }
+
+  Result run(JobConfig config) {
+    if (config.sources().isEmpty()) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "no sources given (use --source KIND=PATH or --config FILE)");
+    }
+    Instant startedAt = Instant.now();
+    String runId = runId(startedAt);
+    NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
+    progress.stage("run %s: %d source(s) into %s", runId, config.sources().size(), warehouse.root());
+    List<SourceRun> all = new ArrayList<>();
+    for (SourceSpec spec : config.sources()) {
+      long t0 = System.currentTimeMillis();
+      try {
+        List<SourceRun> runs = runSource(spec, context);
+        appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
+        all.addAll(runs);
+      } catch (RuntimeException e) {
+        appendFailure(runId, startedAt, spec, System.currentTimeMillis() - t0, e);
+        throw e;
+      }
+    }
+    checkWrittenRows(runId, all);
+    Result result = new Result(runId, all);
+    if (!result.reconciled()) {
+      throw new PipelineException(
+          PipelineErrorCode.RECONCILIATION_FAILED,
+          "input total != output total + quarantined total; see pipeline_runs where run_id = '" + runId + "'");
+    }
+    return result;
+  }
+
+  private List<SourceRun> runSource(SourceSpec spec, NormalizeContext context) {
+    String kind = spec.kind().id();
+    RawInput raw = Sources.reader(spec.kind()).load(spark, spec);
+    progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
+
+    Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
+    Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
+    for (Row r : raw.rows()
+        .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
+        .groupBy(col("p"))
+        .agg(count(lit(1)), sum(col("a")))
+        .collectAsList()) {
+      Optional<Instant> period = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+      inputCounts.put(period, new long[] {r.getLong(1)});
+      inputTotals.put(period, r.isNullAt(2) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(2).setScale(12));
+    }
+    long rowsIn = inputCounts.values().stream().mapToLong(c -> c[0]).sum();
+    progress.stage("%s: %d input row(s)", kind, rowsIn);
+
+    NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
+    Dataset<Row> focus = result.focus().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<Optional<Instant>, Object[]> out = aggregate(focus, FocusColumns.BILLING_PERIOD_START, FocusColumns.BILLED_COST);
+      Map<Optional<Instant>, Object[]> bad =
+          aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
+      writeFocus(spec, focus);
+      writeQuarantine(spec, context, quarantine, raw.files());
+
+      TreeSet<Optional<Instant>> periods = new TreeSet<>(
+          Comparator.comparing((Optional<Instant> p) -> p.orElse(Instant.MIN)));
+      periods.addAll(inputCounts.keySet());
+      periods.addAll(out.keySet());
+      periods.addAll(bad.keySet());
+      if (periods.isEmpty()) {
+        periods.add(Optional.empty()); // empty input: still one recorded row with its files and zero counts
+      }
+      List<SourceRun> runs = new ArrayList<>();
+      for (Optional<Instant> period : periods) {
+        Object[] o = out.getOrDefault(period, new Object[] {0L, BigDecimal.ZERO, 0L});
+        Object[] q = bad.getOrDefault(period, new Object[] {0L, BigDecimal.ZERO, 0L});
+        runs.add(new SourceRun(kind, spec.path(), raw.files(),
+            period.map(Timestamp::from).orElse(null),
+            inputCounts.getOrDefault(period, new long[] {0})[0],
+            (long) o[0], (long) q[0],
+            inputTotals.getOrDefault(period, BigDecimal.ZERO), (BigDecimal) o[1], (BigDecimal) q[1],
+            (long) q[2]));
+      }
+      for (SourceRun run : runs) {
+        progress.stage("%s %s: rows in %d = out %d + quarantined %d; total %s = %s + %s%s",
+            kind, run.billingPeriodStart() == null ? "(no period)" : run.billingPeriodStart().toInstant(),
+            run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
+            run.inputTotal().toPlainString(), run.outputTotal().toPlainString(), run.quarantinedTotal().toPlainString(),
+            run.reconciled() ? " (reconciled)" : " (NOT RECONCILED)");
+      }
+      return runs;
+    } finally {
+      focus.unpersist();
+      quarantine.unpersist();
+    }
+  }
+
+  /** Per billing period: row count, amount total, rows whose amount is null. */
+  private static Map<Optional<Instant>, Object[]> aggregate(Dataset<Row> rows, String period, String amount) {
+    Map<Optional<Instant>, Object[]> out = new LinkedHashMap<>();
+    for (Row r : rows.groupBy(col(period))
+        .agg(count(lit(1)), coalesce(sum(col(amount)), lit(BigDecimal.ZERO)),
+            sum(when(col(amount).isNull(), 1).otherwise(0)))
+        .collectAsList()) {
+      Optional<Instant> p = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+      BigDecimal total = r.getDecimal(2).setScale(12);
+      out.put(p, new Object[] {r.getLong(1), total, r.isNullAt(3) ? 0L : r.getLong(3)});
+    }
+    return out;
+  }
+
+  /**
+   * Writes the accepted rows, atomically replacing every row of the same source kind, billing account
+   * and billing period (a restated delivery replaces the old one; other sources and periods stay).
+   */
+  private void writeFocus(SourceSpec spec, Dataset<Row> focus) {
+    List<Row> scopes = focus.select(FocusColumns.BILLING_ACCOUNT_ID, FocusColumns.BILLING_PERIOD_START)
+        .distinct().collectAsList();
+    if (scopes.isEmpty()) {
+      progress.stage("%s: no accepted rows, nothing to write", spec.kind().id());
+      return;
+    }
+    String predicate = ExtensionColumns.SOURCE_KIND + " = " + sqlString(spec.kind().id()) + " AND ("
+        + scopes.stream()
+            .map(s -> "(" + FocusColumns.BILLING_ACCOUNT_ID + " = " + sqlString(s.getString(0)) + " AND "
+                + FocusColumns.BILLING_PERIOD_START + " = TIMESTAMP '" + SQL_TIMESTAMP.format((Instant) s.get(1)) + "')")
+            .sorted()
+            .collect(Collectors.joining(" OR "))
+        + ")";
+    String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
+    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+      focus.write().format("delta").mode(SaveMode.Append)
+          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
+          .save(path);
+    } else {
+      focus.write().format("delta").mode(SaveMode.Overwrite)
+          .option("replaceWhere", predicate)
+          .option("mergeSchema", "true")
+          .save(path);
+    }
+    progress.stage("%s: wrote %s (replacing %d billing account/period scope(s))",
+        spec.kind().id(), CostAndUsageTable.TABLE_NAME, scopes.size());
+  }
+
+  /** Writes rejected rows, replacing earlier quarantine rows of the same source kind and files. */
+  private void writeQuarantine(SourceSpec spec, NormalizeContext context, Dataset<Row> quarantine, List<String> files) {
+    Dataset<Row> rows = quarantine.select(
+        lit(context.runId()).as(QuarantineTable.RUN_ID),
+        col(QuarantineTable.SOURCE_KIND), col(QuarantineTable.SOURCE_FILE), col(QuarantineTable.SOURCE_LINE),
+        col(QuarantineTable.SOURCE_FIELD), col(QuarantineTable.ERROR_CODE), col(QuarantineTable.ERROR_MESSAGE),
+        col(QuarantineTable.RAW_RECORD), col(QuarantineTable.BILLING_PERIOD_START), col(QuarantineTable.BILLED_AMOUNT),
+        lit(Timestamp.from(context.ingestedAt())).as(QuarantineTable.QUARANTINED_AT));
+    String path = warehouse.path(QuarantineTable.TABLE_NAME);
+    if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
+      spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
+    }
+    String predicate = QuarantineTable.SOURCE_KIND + " = " + sqlString(spec.kind().id()) + " AND "
+        + QuarantineTable.SOURCE_FILE + " IN (" + files.stream().map(PipelineRunner::sqlString)
+            .collect(Collectors.joining(", ")) + ")";
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+  }
+
+  /** The table must hold exactly the rows this run reported as written. */
+  private void checkWrittenRows(String runId, List<SourceRun> runs) {
+    long expected = runs.stream().mapToLong(SourceRun::rowsOut).sum();
+    long actual = warehouse.exists(CostAndUsageTable.TABLE_NAME)
+        ? warehouse.read(CostAndUsageTable.TABLE_NAME).where(col(ExtensionColumns.RUN_ID).equalTo(lit(runId))).count()
+        : 0;
+    if (actual != expected) {
+      throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED,
+          CostAndUsageTable.TABLE_NAME + " holds " + actual + " rows of run " + runId + ", expected " + expected);
+    }
+  }
+
+  private void appendRuns(String runId, Instant startedAt, List<SourceRun> runs, long durationMs, String message) {
+    List<Row> rows = new ArrayList<>();
+    for (SourceRun run : runs) {
+      rows.add(RowFactory.create(runId, run.sourceKind(), run.sourcePath(),
+          scala.jdk.javaapi.CollectionConverters.asScala(run.files()).toSeq(),
+          run.billingPeriodStart() == null ? null : run.billingPeriodStart().toInstant(),
+          run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
+          run.inputTotal(), run.outputTotal(), run.quarantinedTotal(), run.unparsableAmountRows(),
+          run.reconciled(), startedAt, durationMs, run.reconciled() ? "SUCCEEDED" : "NOT_RECONCILED", message));
+    }
+    append(rows);
+  }
+
+  private void appendFailure(String runId, Instant startedAt, SourceSpec spec, long durationMs, RuntimeException e) {
+    try {
+      append(List.of(RowFactory.create(runId, spec.kind().id(), spec.path(), null, null, null, null, null,
+          null, null, null, null, false, startedAt, durationMs, "FAILED", Objects.toString(e.getMessage(), e.toString()))));
+    } catch (RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  private void append(List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    spark.createDataFrame(rows, PipelineRunsTable.schema())
+        .write().format("delta").mode(SaveMode.Append).save(warehouse.path(PipelineRunsTable.TABLE_NAME));
+  }
+
+  static String sqlString(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static String runId(Instant startedAt) {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(startedAt)
+        + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

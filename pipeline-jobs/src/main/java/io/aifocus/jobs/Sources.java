@@ -1,0 +1,28 @@
+package io.aifocus.jobs;
+
+import io.aifocus.api.Normalizer;
+import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceReader;
+import io.aifocus.ingest.awscur.AwsCurReader;
+import io.aifocus.ingest.focus.FocusFileReader;
+import io.aifocus.normalize.awscur.AwsCurNormalizer;
+import io.aifocus.normalize.focus.FocusUpgradeNormalizer;
+
+/** The registry of source kinds: one reader and one normalizer per {@link SourceKind}. */
+final class Sources {
+  private Sources() {}
+
+  static SourceReader reader(SourceKind kind) {
+    return switch (kind) {
+      case AWS_CUR -> new AwsCurReader();
+      case FOCUS -> new FocusFileReader();
+    };
+  }
+
+  static Normalizer normalizer(SourceKind kind) {
+    return switch (kind) {
+      case AWS_CUR -> new AwsCurNormalizer();
+      case FOCUS -> new FocusUpgradeNormalizer();
+    };
+  }
+}

@@ -1,0 +1,51 @@
+package io.aifocus.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession of a CLI run: Delta on, UTC, Java 8 time API; local mode unless told otherwise. */
+final class SparkSessions {
+  static final String DEFAULT_MASTER = "local[*]";
+
+  private SparkSessions() {}
+
+  /**
+   * @param master null to keep what spark-submit set (or local mode when nothing was set)
+   */
+  static SparkSession create(String master) {
+    SparkConf conf = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName("aifocus");
+    if (master != null) {
+      builder.master(master);
+    } else if (!conf.contains("spark.master")) {
+      builder.master(DEFAULT_MASTER);
+    }
+    boolean local = master == null ? conf.get("spark.master", DEFAULT_MASTER).startsWith("local") : master.startsWith("local");
+    builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.datetime.java8API.enabled", "true")
+        .config("spark.sql.debug.maxToStringFields", "200")
+        // malformed CSV records must be detected the same way by every query (see RawColumns)
+        .config("spark.sql.csv.parser.columnPruning.enabled", "false");
+    if (local) {
+      // small-machine defaults; a cluster keeps its own settings
+      if (!conf.contains("spark.ui.enabled")) {
+        builder.config("spark.ui.enabled", "false");
+      }
+      if (!conf.contains("spark.sql.shuffle.partitions")) {
+        builder.config("spark.sql.shuffle.partitions", "4");
+      }
+      if (!conf.contains("spark.databricks.delta.snapshotPartitions")) {
+        builder.config("spark.databricks.delta.snapshotPartitions", "2");
+      }
+      if (!conf.contains("spark.driver.host") && System.getenv("SPARK_LOCAL_IP") == null) {
+        builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+      }
+    }
+    SparkSession spark = builder.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+}

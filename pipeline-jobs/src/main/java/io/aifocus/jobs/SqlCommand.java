@@ -1,0 +1,50 @@
+package io.aifocus.jobs;
+
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "sql", mixinStandardHelpOptions = true,
+    description = {"Run Spark SQL with every aifocus table registered by name",
+        "(focus_cost_and_usage, quarantine, pipeline_runs)."},
+    footer = {"", "Example:",
+        "  aifocus sql \"SELECT x_Team, x_Model, SUM(BilledCost) FROM focus_cost_and_usage GROUP BY 1, 2\""})
+final class SqlCommand implements Callable<Integer> {
+  @Mixin SparkOptions spark;
+
+  static final class Query {
+    @Parameters(paramLabel = "QUERY", description = "The SQL statement.") String text;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL statement from FILE.") Path file;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1") Query query;
+
+  @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  TablePrinter.Format format;
+
+  @Option(names = "--max-rows", defaultValue = "1000", description = "At most this many rows (0 = all; default ${DEFAULT-VALUE}).")
+  int maxRows;
+
+  @Override
+  public Integer call() throws IOException {
+    String sql = query.text != null ? query.text : Files.readString(query.file);
+    SparkSession session = SparkSessions.create(spark.master);
+    Warehouse warehouse = new Warehouse(session, spark.warehouse);
+    if (warehouse.registerViews().isEmpty()) {
+      throw new PipelineException(PipelineErrorCode.TABLE_NOT_FOUND,
+          "no aifocus tables under " + spark.warehouse + " (run 'aifocus run' or 'aifocus demo' first, or pass --warehouse)");
+    }
+    TablePrinter.print(session.sql(sql), format, maxRows, System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,44 @@
+package io.aifocus.normalize;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+
+/**
+ * Normalized LLM model ids: lower case, provider and region prefixes removed, token-type suffixes
+ * removed, separators unified to {@code -}. {@code USE1-Claude3.5Sonnet-input-tokens} → {@code
+ * claude3.5sonnet}; {@code anthropic.claude-3-haiku-20240307-v1:0} → {@code claude-3-haiku-20240307-v1-0}.
+ */
+public final class ModelIds {
+  /** CUR usage-type region prefix such as {@code USE1-} or {@code EU-}. */
+  static final String REGION_PREFIX = "^[A-Z]{2,4}[0-9]?-";
+  /** Token/usage suffixes of Bedrock usage types. */
+  static final String TOKEN_SUFFIX =
+      "(?i)(-(cache-?read|cache-?write|batch))?(-(input|output))?-(tokens?|token-count|images?|units?)$";
+  static final String PROVIDER_PREFIX =
+      "^(anthropic|amazon|meta|mistral|cohere|ai21|openai|google|deepseek|stability|writer|qwen)\\.";
+
+  private ModelIds() {}
+
+  /** Plain-Java form of {@link #fromUsageType(Column)}, for tests and config. */
+  public static String normalize(String raw) {
+    String s = raw.strip().replaceAll(REGION_PREFIX, "");
+    s = s.replaceAll(TOKEN_SUFFIX, "");
+    s = s.toLowerCase(Locale.ROOT).replaceAll(PROVIDER_PREFIX, "");
+    return s.replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-+|-+$)", "");
+  }
+
+  /** Spark form of {@link #normalize(String)}; null stays null. */
+  public static Column fromUsageType(Column raw) {
+    Column s = regexp_replace(raw, lit(REGION_PREFIX), lit(""));
+    s = regexp_replace(s, lit(TOKEN_SUFFIX), lit(""));
+    s = regexp_replace(lower(s), lit(PROVIDER_PREFIX), lit(""));
+    s = regexp_replace(s, lit("[^a-z0-9.]+"), lit("-"));
+    s = regexp_replace(s, lit("(^-+|-+$)"), lit(""));
+    return when(raw.isNull(), lit(null)).otherwise(s);
+  }
+}

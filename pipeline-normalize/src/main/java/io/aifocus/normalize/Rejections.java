@@ -1,0 +1,130 @@
+package io.aifocus.normalize;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import io.aifocus.api.NormalizeResult;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.QuarantineTable;
+import io.aifocus.api.RawColumns;
+import io.aifocus.api.SourceKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Row-level checks of a normalizer, and the split of its output into accepted FOCUS rows and quarantine
+ * rows. A row with any failed check, or one Spark could not parse at all, goes to quarantine with every
+ * failed field named in the message; nothing is dropped.
+ */
+public final class Rejections {
+  private static final String ERRORS = "_aif_errors";
+  private static final int RAW_RECORD_MAX = 4000;
+
+  private final List<Column> checks = new ArrayList<>();
+
+  /** Rejects the row with {@code code} on {@code field} when {@code failed} is true. */
+  public Rejections check(String field, Column failed, PipelineErrorCode code, Column message) {
+    checks.add(
+        when(
+            failed,
+            struct(
+                lit(field).as("field"),
+                lit(code.label()).as("code"),
+                message.cast(DataTypes.StringType).as("message"))));
+    return this;
+  }
+
+  /** A value that is present but does not parse as a number. */
+  public Rejections number(String field, Column raw, Column parsed) {
+    return check(
+        field,
+        Parse.unparsable(raw, parsed),
+        PipelineErrorCode.UNPARSABLE_NUMBER,
+        concat(lit(field + ": not a number: '"), substring(raw.cast(DataTypes.StringType), 1, 100), lit("'")));
+  }
+
+  /** A value that is present but does not parse as a UTC timestamp. */
+  public Rejections timestamp(String field, Column raw, Column parsed) {
+    return check(
+        field,
+        Parse.unparsable(raw, parsed),
+        PipelineErrorCode.UNPARSABLE_TIMESTAMP,
+        concat(lit(field + ": not a date/time: '"), substring(raw.cast(DataTypes.StringType), 1, 100), lit("'")));
+  }
+
+  /** A required value that is missing. */
+  public Rejections required(String field, Column raw) {
+    return check(
+        field,
+        Parse.present(raw).unary_$bang(),
+        PipelineErrorCode.MISSING_REQUIRED_VALUE,
+        lit(field + ": required value is missing"));
+  }
+
+  /**
+   * Splits {@code parsed} (the raw columns plus the parsed values) into FOCUS rows and quarantine rows.
+   *
+   * @param focusColumns select list producing the focus_cost_and_usage columns
+   * @param rawColumns the source's raw columns, serialized into raw_record for quarantined rows
+   * @param billedAmount parsed billed amount (may be null) recorded with a rejected row
+   * @param billingPeriodStart parsed billing period start (may be null) recorded with a rejected row
+   */
+  public NormalizeResult split(
+      SourceKind kind,
+      Dataset<Row> parsed,
+      Column[] focusColumns,
+      List<String> rawColumns,
+      Column billedAmount,
+      Column billingPeriodStart) {
+    Column corrupt = col(RawColumns.CORRUPT_RECORD);
+    List<Column> all = new ArrayList<>();
+    all.add(
+        when(
+            corrupt.isNotNull(),
+            struct(
+                lit((String) null).cast(DataTypes.StringType).as("field"),
+                lit(PipelineErrorCode.MALFORMED_RECORD.label()).as("code"),
+                lit("record does not match the header (wrong number of fields or bad quoting)").as("message"))));
+    all.addAll(checks);
+    Column errors = filter(array(all.toArray(Column[]::new)), Column::isNotNull);
+    Dataset<Row> withErrors = parsed.withColumn(ERRORS, errors);
+
+    Dataset<Row> focus = withErrors.where(size(col(ERRORS)).equalTo(0)).select(focusColumns);
+
+    List<Column> rawCols = new ArrayList<>();
+    for (String name : rawColumns) {
+      rawCols.add(col(io.aifocus.normalize.Names.quote(name)).as(name));
+    }
+    Column rawJson = org.apache.spark.sql.functions.to_json(struct(rawCols.toArray(Column[]::new)));
+    Column first = element_at(col(ERRORS), 1);
+    Dataset<Row> quarantine =
+        withErrors
+            .where(size(col(ERRORS)).gt(0))
+            .select(
+                lit(kind.id()).as(QuarantineTable.SOURCE_KIND),
+                col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),
+                col(RawColumns.SOURCE_LINE).cast(DataTypes.LongType).as(QuarantineTable.SOURCE_LINE),
+                first.getField("field").as(QuarantineTable.SOURCE_FIELD),
+                first.getField("code").as(QuarantineTable.ERROR_CODE),
+                concat_ws("; ", transform(col(ERRORS), e -> e.getField("message"))).as(QuarantineTable.ERROR_MESSAGE),
+                substring(coalesce(corrupt, rawJson), 1, RAW_RECORD_MAX).as(QuarantineTable.RAW_RECORD),
+                billingPeriodStart.cast(DataTypes.TimestampType).as(QuarantineTable.BILLING_PERIOD_START),
+                billedAmount.cast(Parse.MONEY).as(QuarantineTable.BILLED_AMOUNT));
+    return new NormalizeResult(focus, quarantine);
+  }
+}

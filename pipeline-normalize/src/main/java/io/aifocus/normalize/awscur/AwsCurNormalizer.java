@@ -1,0 +1,258 @@
+package io.aifocus.normalize.awscur;
+
+import static io.aifocus.schema.FocusColumns.*;
+import static io.aifocus.schema.source.AwsCurColumns.*;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_concat;
+import static org.apache.spark.sql.functions.when;
+
+import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.NormalizeResult;
+import io.aifocus.api.Normalizer;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.RawColumns;
+import io.aifocus.api.RawInput;
+import io.aifocus.api.SourceKind;
+import io.aifocus.normalize.FocusRow;
+import io.aifocus.normalize.Lookups;
+import io.aifocus.normalize.ModelIds;
+import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.Rejections;
+import io.aifocus.normalize.Tags;
+import io.aifocus.schema.CostAndUsageTable;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.source.AwsCurColumns;
+import io.aifocus.schema.source.RawColumn;
+import io.aifocus.schema.source.RawSchema;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * AWS CUR (canonical CUR 2.0 layout) → FOCUS 1.3. The mapping of every line item type is documented in
+ * docs/sources/aws-cur.md; this class is its single implementation.
+ */
+public final class AwsCurNormalizer implements Normalizer {
+  static final String PROVIDER = "AWS";
+  static final String MARKETPLACE = "AWS Marketplace";
+  static final String TYPE_RESERVED_INSTANCE = "Reserved Instance";
+  static final String TYPE_SAVINGS_PLAN = "Savings Plan";
+
+  private static final Map<String, String> CATEGORY_BY_CODE =
+      merged(
+          Lookups.map("aifocus/normalize/aws-service-subcategories.csv", 0, 1),
+          Lookups.map("aifocus/normalize/aws-service-categories.csv", 0, 1));
+  private static final Map<String, String> SUBCATEGORY_BY_CODE =
+      Lookups.map("aifocus/normalize/aws-service-subcategories.csv", 0, 2);
+
+  private final RawSchema schema = RawSchema.load(SourceKind.AWS_CUR.id());
+
+  @Override
+  public SourceKind kind() {
+    return SourceKind.AWS_CUR;
+  }
+
+  @Override
+  public NormalizeResult normalize(RawInput input, NormalizeContext context) {
+    Dataset<Row> raw = input.rows();
+    Column type = Parse.text(col(LINE_ITEM_LINE_ITEM_TYPE));
+    LineItemTypes types = new LineItemTypes(type);
+
+    Column billed = Parse.decimal(col(LINE_ITEM_UNBLENDED_COST));
+    Column usageAmount = Parse.decimal(col(LINE_ITEM_USAGE_AMOUNT));
+    Column unblendedRate = Parse.decimal(col(LINE_ITEM_UNBLENDED_RATE));
+    Column netRate = Parse.decimal(col(LINE_ITEM_NET_UNBLENDED_RATE));
+    Column netCost = Parse.decimal(col(LINE_ITEM_NET_UNBLENDED_COST));
+    Column publicCost = Parse.decimal(col(PRICING_PUBLIC_ON_DEMAND_COST));
+    Column publicRate = Parse.decimal(col(PRICING_PUBLIC_ON_DEMAND_RATE));
+    Column riEffective = Parse.decimal(col(RESERVATION_EFFECTIVE_COST));
+    Column riUnusedUpfront = Parse.decimal(col(RESERVATION_UNUSED_AMORTIZED_UPFRONT_FEE_FOR_BILLING_PERIOD));
+    Column riUnusedRecurring = Parse.decimal(col(RESERVATION_UNUSED_RECURRING_FEE));
+    Column spEffective = Parse.decimal(col(SAVINGS_PLAN_SAVINGS_PLAN_EFFECTIVE_COST));
+    Column spRate = Parse.decimal(col(SAVINGS_PLAN_SAVINGS_PLAN_RATE));
+    Column spTotal = Parse.decimal(col(SAVINGS_PLAN_TOTAL_COMMITMENT_TO_DATE));
+    Column spUsed = Parse.decimal(col(SAVINGS_PLAN_USED_COMMITMENT));
+    Column billingStart = Parse.timestamp(col(BILL_BILLING_PERIOD_START_DATE));
+    Column billingEnd = Parse.timestamp(col(BILL_BILLING_PERIOD_END_DATE));
+    Column chargeStart = Parse.timestamp(col(LINE_ITEM_USAGE_START_DATE));
+    Column chargeEnd = Parse.timestamp(col(LINE_ITEM_USAGE_END_DATE));
+    Column zero = lit(BigDecimal.ZERO).cast(Parse.MONEY);
+
+    Column riArn = Parse.text(col(RESERVATION_RESERVATION_A_R_N));
+    Column spArn = Parse.text(col(SAVINGS_PLAN_SAVINGS_PLAN_A_R_N));
+    Column productMap = col(AwsCurColumns.PRODUCT);
+    Column productCode = Parse.text(col(LINE_ITEM_PRODUCT_CODE));
+    Column marketplace = Parse.text(col(BILL_BILLING_ENTITY)).equalTo(lit(MARKETPLACE));
+    Column legalEntity = Parse.text(col(LINE_ITEM_LEGAL_ENTITY));
+    Column currency = Parse.text(col(LINE_ITEM_CURRENCY_CODE));
+
+    FocusRow row = new FocusRow();
+    row.set(BILLED_COST, billed);
+    row.set(EFFECTIVE_COST, effectiveCost(types, billed, riEffective, riUnusedUpfront, riUnusedRecurring,
+        spEffective, spTotal, spUsed, riArn, zero));
+    row.set(LIST_COST, when(types.coveredByReservation(), coalesce(publicCost, billed)).otherwise(coalesce(publicCost, billed)));
+    row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero)).otherwise(coalesce(netCost, billed)));
+    row.set(BILLING_CURRENCY, currency);
+    row.set(io.aifocus.schema.FocusColumns.PRICING_CURRENCY, currency);
+    row.set(BILLING_ACCOUNT_ID, Parse.text(col(BILL_PAYER_ACCOUNT_ID)));
+    row.set(BILLING_ACCOUNT_NAME, Parse.text(col(BILL_PAYER_ACCOUNT_NAME)));
+    row.set(BILLING_ACCOUNT_TYPE, lit("Payer Account"));
+    Column subAccount = Parse.text(col(LINE_ITEM_USAGE_ACCOUNT_ID));
+    row.set(SUB_ACCOUNT_ID, subAccount);
+    row.set(SUB_ACCOUNT_NAME, when(subAccount.isNotNull(), Parse.text(col(LINE_ITEM_USAGE_ACCOUNT_NAME))));
+    row.set(SUB_ACCOUNT_TYPE, when(subAccount.isNotNull(), lit("Linked Account")));
+    row.set(BILLING_PERIOD_START, billingStart);
+    row.set(BILLING_PERIOD_END, billingEnd);
+    row.set(CHARGE_PERIOD_START, chargeStart);
+    row.set(CHARGE_PERIOD_END, chargeEnd);
+    row.set(CHARGE_CATEGORY, types.chargeCategory());
+    row.set(CHARGE_CLASS, lit(null).cast(DataTypes.StringType));
+    row.set(CHARGE_FREQUENCY, types.chargeFrequency());
+    row.set(CHARGE_DESCRIPTION, Parse.text(col(LINE_ITEM_LINE_ITEM_DESCRIPTION)));
+    row.set(INVOICE_ID, Parse.text(col(BILL_INVOICE_ID)));
+    row.set(INVOICE_ISSUER_NAME, coalesce(Parse.text(col(BILL_INVOICING_ENTITY)), lit(PROVIDER)));
+    row.set(PROVIDER_NAME, lit(PROVIDER));
+    row.set(SERVICE_PROVIDER_NAME, when(marketplace, coalesce(legalEntity, lit(MARKETPLACE))).otherwise(lit(PROVIDER)));
+    row.set(PUBLISHER_NAME, when(marketplace, coalesce(legalEntity, lit(MARKETPLACE))).otherwise(lit(PROVIDER)));
+    row.set(HOST_PROVIDER_NAME, lit(PROVIDER));
+
+    Column serviceCategory = Lookups.lookup(CATEGORY_BY_CODE, productCode, lit("Other"));
+    row.set(SERVICE_CATEGORY, serviceCategory);
+    Column listedSub = Lookups.lookup(SUBCATEGORY_BY_CODE, productCode);
+    row.set(SERVICE_SUBCATEGORY, coalesce(listedSub, concat(lit("Other ("), serviceCategory, lit(")"))));
+    row.set(SERVICE_NAME, coalesce(
+        Parse.text(element_at(productMap, lit("product_name"))),
+        Parse.text(element_at(productMap, lit("servicename"))),
+        productCode));
+
+    Column regionId = coalesce(Parse.text(col(PRODUCT_REGION_CODE)), Parse.text(element_at(productMap, lit("region"))));
+    row.set(REGION_ID, regionId);
+    row.set(REGION_NAME, when(regionId.isNotNull(),
+        coalesce(Parse.text(col(PRODUCT_LOCATION)), Parse.text(element_at(productMap, lit("location"))), regionId)));
+    row.set(AVAILABILITY_ZONE, Parse.text(col(LINE_ITEM_AVAILABILITY_ZONE)));
+
+    Column resourceId = Parse.text(col(LINE_ITEM_RESOURCE_ID));
+    row.set(RESOURCE_ID, resourceId);
+    row.set(RESOURCE_TYPE, when(resourceId.isNotNull(),
+        coalesce(Parse.text(col(PRODUCT_PRODUCT_FAMILY)), Parse.text(element_at(productMap, lit("product_family"))), productCode)));
+
+    // SKU and pricing: FOCUS 1.3 couples unit prices, PricingQuantity and PricingCategory to SkuPriceId.
+    Column skuPriceId = when(types.isTax().unary_$bang(), Parse.text(col(PRICING_RATE_CODE)));
+    Column priced = skuPriceId.isNotNull();
+    Column pricingUnit = Parse.text(col(AwsCurColumns.PRICING_UNIT));
+    row.set(SKU_ID, when(types.isTax().unary_$bang(), Parse.text(col(PRODUCT_SKU))));
+    row.set(SKU_PRICE_ID, skuPriceId);
+    row.set(SKU_METER, when(types.isTax().unary_$bang().and(Parse.text(col(PRODUCT_SKU)).isNotNull()),
+        coalesce(Parse.text(element_at(productMap, lit("usagetype"))), Parse.text(col(LINE_ITEM_USAGE_TYPE)))));
+    // A SavingsPlanNegation line offsets the covered line's on-demand cost. It keeps its own FOCUS row (so
+    // every CUR line reconciles one to one) with a negative PricingQuantity and non-negative unit prices,
+    // so cost = unit price × quantity still holds, and no ConsumedQuantity of its own.
+    Column negation = types.is("SavingsPlanNegation");
+    Column pricingQuantity = when(negation, usageAmount.multiply(lit(-1))).otherwise(usageAmount);
+    row.set(PRICING_QUANTITY, when(priced.and(pricingUnit.isNotNull()), pricingQuantity));
+    row.set(io.aifocus.schema.FocusColumns.PRICING_UNIT, when(priced.and(pricingUnit.isNotNull()).and(usageAmount.isNotNull()), pricingUnit));
+    Column listUnitPrice = when(priced, abs(coalesce(publicRate, unblendedRate)));
+    Column contractedUnitPrice = when(priced,
+        when(types.coveredByReservation(), coalesce(publicRate, unblendedRate))
+            .when(types.coveredBySavingsPlan(), coalesce(netRate, unblendedRate, spRate))
+            .otherwise(abs(coalesce(netRate, unblendedRate))));
+    row.set(LIST_UNIT_PRICE, listUnitPrice);
+    row.set(CONTRACTED_UNIT_PRICE, contractedUnitPrice);
+    row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, listUnitPrice);
+    row.set(PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, contractedUnitPrice);
+    row.set(PRICING_CURRENCY_EFFECTIVE_COST, row.get(EFFECTIVE_COST));
+    row.set(PRICING_CATEGORY, when(priced, types.pricingCategory(Parse.text(col(PRICING_TERM)))));
+
+    Column isUsage = types.chargeCategory().equalTo(lit("Usage"));
+    Column consumed = isUsage.and(negation.unary_$bang()).and(pricingUnit.isNotNull()).and(usageAmount.isNotNull());
+    row.set(CONSUMED_QUANTITY, when(consumed, usageAmount));
+    row.set(CONSUMED_UNIT, when(consumed, pricingUnit));
+
+    // Commitment discounts (Reserved Instances and Savings Plans)
+    Column commitmentId = when(types.commitmentRelated(), coalesce(riArn, spArn));
+    Column isRi = riArn.isNotNull();
+    row.set(COMMITMENT_DISCOUNT_ID, commitmentId);
+    row.set(COMMITMENT_DISCOUNT_TYPE, when(commitmentId.isNotNull(),
+        when(isRi, lit(TYPE_RESERVED_INSTANCE)).otherwise(lit(TYPE_SAVINGS_PLAN))));
+    row.set(COMMITMENT_DISCOUNT_CATEGORY, when(commitmentId.isNotNull(),
+        when(isRi, lit("Usage")).otherwise(lit("Spend"))));
+    row.set(COMMITMENT_DISCOUNT_STATUS, when(commitmentId.isNotNull().and(isUsage), lit("Used")));
+    // Used usage: RI hours (or units) consumed / SP commitment dollars consumed. Purchases: RI units
+    // bought for the charge period / SP commitment billed for it.
+    Column isPurchase = types.chargeCategory().equalTo(lit("Purchase"));
+    Column usedQuantity = when(commitmentId.isNotNull().and(priced).and(isUsage.or(isPurchase)),
+        when(isRi, usageAmount).when(isUsage, spEffective).otherwise(billed));
+    row.set(COMMITMENT_DISCOUNT_QUANTITY, usedQuantity);
+    row.set(COMMITMENT_DISCOUNT_UNIT, when(usedQuantity.isNotNull(),
+        when(isRi, pricingUnit).otherwise(currency)));
+
+    Column tagMap = coalesce(col(RESOURCE_TAGS), Lookups.emptyStringMap());
+    Column costCategories = coalesce(col(COST_CATEGORY), Lookups.emptyStringMap());
+    row.set(TAGS, Tags.json(col(RESOURCE_TAGS)));
+    row.set(ExtensionColumns.TEAM, Tags.team(map_concat(Tags.nonBlank(tagMap), Tags.nonBlank(costCategories)), context.teamTagKeys()));
+    Column bedrock = productCode.equalTo(lit("AmazonBedrock")).or(marketplace.and(
+        Parse.text(col(LINE_ITEM_USAGE_TYPE)).rlike("(?i)tokens?")));
+    row.set(ExtensionColumns.MODEL, coalesce(
+        when(bedrock, ModelIds.fromUsageType(Parse.text(col(LINE_ITEM_USAGE_TYPE)))),
+        lit(CostAndUsageTable.NO_MODEL)));
+    row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
+    row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
+    row.set(ExtensionColumns.RUN_ID, lit(context.runId()));
+    row.set(ExtensionColumns.INGESTED_AT, lit(Timestamp.from(context.ingestedAt())));
+    row.set(ExtensionColumns.SERVICE_CODE, productCode);
+    row.set(ExtensionColumns.USAGE_TYPE, Parse.text(col(LINE_ITEM_USAGE_TYPE)));
+    row.set(ExtensionColumns.OPERATION, Parse.text(col(LINE_ITEM_OPERATION)));
+    row.set(ExtensionColumns.LINE_ITEM_TYPE, type);
+    row.set(ExtensionColumns.SOURCE_RECORD_ID, Parse.text(col(IDENTITY_LINE_ITEM_ID)));
+
+    Rejections rejections = new Rejections();
+    for (RawColumn column : schema.scalarColumns()) {
+      Column rawValue = col(column.name());
+      switch (column.type()) {
+        case "decimal" -> rejections.number(column.name(), rawValue, Parse.decimal(rawValue));
+        case "timestamp" -> rejections.timestamp(column.name(), rawValue, Parse.timestamp(rawValue));
+        default -> {}
+      }
+    }
+    for (String required : schema.requiredColumns()) {
+      rejections.required(required, col(required));
+    }
+    rejections.check(LINE_ITEM_LINE_ITEM_TYPE, type.isNotNull().and(types.chargeCategory().isNull()),
+        PipelineErrorCode.INVALID_VALUE,
+        concat(lit(LINE_ITEM_LINE_ITEM_TYPE + ": unknown line item type '"), type,
+            lit("' (known: " + String.join(", ", LineItemTypes.KNOWN) + ")")));
+    rejections.check(LINE_ITEM_USAGE_END_DATE, chargeEnd.lt(chargeStart),
+        PipelineErrorCode.INVALID_VALUE, lit(LINE_ITEM_USAGE_END_DATE + ": ends before it starts"));
+
+    List<String> rawColumns = schema.columns().stream().map(RawColumn::name).toList();
+    return rejections.split(kind(), raw, row.columns(), rawColumns, billed, billingStart);
+  }
+
+  private static Column effectiveCost(LineItemTypes types, Column billed, Column riEffective, Column riUnusedUpfront,
+      Column riUnusedRecurring, Column spEffective, Column spTotal, Column spUsed, Column riArn, Column zero) {
+    return when(types.is("DiscountedUsage"), coalesce(riEffective, zero))
+        .when(types.is("SavingsPlanCoveredUsage"), coalesce(spEffective, zero))
+        .when(types.is("SavingsPlanNegation"), zero)
+        .when(types.is("SavingsPlanUpfrontFee"), zero)
+        .when(types.is("SavingsPlanRecurringFee"), coalesce(spTotal, zero).minus(coalesce(spUsed, zero)))
+        .when(types.is("RIFee"), coalesce(riUnusedUpfront, zero).plus(coalesce(riUnusedRecurring, zero)))
+        .when(types.is("Fee").and(riArn.isNotNull()), zero)
+        .otherwise(billed);
+  }
+
+  private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(first);
+    second.forEach(out::putIfAbsent);
+    return Map.copyOf(out);
+  }
+}

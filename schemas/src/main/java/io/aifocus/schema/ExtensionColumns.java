@@ -1,0 +1,23 @@
+package io.aifocus.schema;
+
+/**
+ * aifocus custom column ids ({@code x_} columns of focus_cost_and_usage).
+ *
+ * <p>The only place column-name literals live; FocusSchemaDriftTest checks these constants against the
+ * schema files in both directions.
+ */
+public final class ExtensionColumns {
+  public static final String TEAM = "x_Team";
+  public static final String MODEL = "x_Model";
+  public static final String SOURCE_KIND = "x_SourceKind";
+  public static final String SOURCE_FILE = "x_SourceFile";
+  public static final String RUN_ID = "x_RunId";
+  public static final String INGESTED_AT = "x_IngestedAt";
+  public static final String SERVICE_CODE = "x_ServiceCode";
+  public static final String USAGE_TYPE = "x_UsageType";
+  public static final String OPERATION = "x_Operation";
+  public static final String LINE_ITEM_TYPE = "x_LineItemType";
+  public static final String SOURCE_RECORD_ID = "x_SourceRecordId";
+
+  private ExtensionColumns() {}
+}
