@@ -1,11 +1,13 @@
 package io.aifocus.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.aifocus.schema.CurrencyCodes;
+import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FeatureLevel;
 import io.aifocus.schema.FocusColumn;
 import io.aifocus.schema.FocusColumns;
@@ -62,7 +64,10 @@ final class ConformanceCheck {
 
       Column value = col(id);
       if (!column.nullable()) {
-        add(aggregations, pending, id + ".not-null", id, "not-null", value.isNull(), "MUST NOT be null");
+        // A non-mandatory column that is null on every row is a column the data does not provide (FOCUS:
+        // "when present"); it is reported as skipped, not failed. A partly null one fails.
+        add(aggregations, pending, id + ".not-null", id, mandatoryColumn ? "not-null" : "not-null-when-provided",
+            value.isNull(), "MUST NOT be null");
       }
       if (!column.allowedValues().isEmpty()) {
         add(aggregations, pending, id + ".allowed-values", id, "allowed-values",
@@ -84,15 +89,36 @@ final class ConformanceCheck {
             "must be an ISO 4217 national currency code");
       }
     }
-    if (!aggregations.isEmpty()) {
-      Row counts = table.agg(aggregations.get(0), aggregations.subList(1, aggregations.size()).toArray(Column[]::new))
-          .first();
-      for (int i = 0; i < pending.size(); i++) {
-        String[] p = pending.get(i);
-        long violations = counts.isNullAt(i) ? 0 : counts.getLong(i);
-        outcomes.add(new Outcome(p[0], p[1], p[2], true, violations == 0 ? Status.passed : Status.failed,
-            violations, violations == 0 ? "" : p[3]));
+    // One aggregation per data generator: rows of one source kind are one FOCUS dataset as far as "is this
+    // conditional column provided" goes (an upgraded FOCUS 1.0 export has no BillingAccountType, a CUR does).
+    aggregations.add(count(lit(1)));
+    Column[] rest = aggregations.subList(1, aggregations.size()).toArray(Column[]::new);
+    List<Row> perSource = actual.getFieldIndex(ExtensionColumns.SOURCE_KIND).isDefined()
+        ? table.groupBy(col(ExtensionColumns.SOURCE_KIND)).agg(aggregations.get(0), rest).collectAsList()
+        : table.groupBy().agg(aggregations.get(0), rest).collectAsList();
+    int offset = actual.getFieldIndex(ExtensionColumns.SOURCE_KIND).isDefined() ? 1 : 0;
+    for (int i = 0; i < pending.size(); i++) {
+      String[] p = pending.get(i);
+      boolean whenProvided = p[2].equals("not-null-when-provided");
+      long violations = 0;
+      long notProvided = 0;
+      for (Row counts : perSource) {
+        long rows = counts.getLong(offset + pending.size());
+        long v = counts.isNullAt(offset + i) ? 0 : counts.getLong(offset + i);
+        if (whenProvided && v == rows) {
+          notProvided += v;
+        } else {
+          violations += v;
+        }
       }
+      if (whenProvided && violations == 0 && notProvided > 0) {
+        outcomes.add(new Outcome(p[0], p[1], "not-null", false, Status.skipped, notProvided,
+            "not provided: null on every row of a source (conditional/recommended column)"));
+        continue;
+      }
+      String check = whenProvided ? "not-null" : p[2];
+      outcomes.add(new Outcome(p[0], p[1], check, true, violations == 0 ? Status.passed : Status.failed,
+          violations, violations == 0 ? "" : p[3]));
     }
     return outcomes;
   }

@@ -2,9 +2,9 @@ package io.aifocus.normalize.focus;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -129,10 +129,21 @@ public final class FocusUpgradeNormalizer implements Normalizer {
               rejections.timestamp(column.id(), rawValue, time);
               yield time;
             }
-            case String -> Parse.text(rawValue);
+            case String -> column.allowedValues().isEmpty()
+                ? Parse.text(rawValue)
+                : allowedValue(column, Parse.text(rawValue), rejections);
             case JSON -> json(rawValue, in.type(column.id()));
           };
       values.put(column.id(), parsed);
+    }
+
+    // FOCUS: a charge without unit prices that is unrelated to other rows (credits, corrections) sets
+    // ListCost, ContractedCost and EffectiveCost equal to BilledCost. Older exports left them null there.
+    Column billed = values.get(FocusColumns.BILLED_COST);
+    for (String cost : List.of(FocusColumns.LIST_COST, FocusColumns.CONTRACTED_COST, FocusColumns.EFFECTIVE_COST)) {
+      if (billed != null) {
+        values.put(cost, values.containsKey(cost) ? coalesce(values.get(cost), billed) : billed);
+      }
     }
 
     FocusRow row = new FocusRow();
@@ -156,6 +167,21 @@ public final class FocusUpgradeNormalizer implements Normalizer {
     }
     return rejections.split(
         kind(), raw, row.columns(), rawColumns, input.billedAmount(), input.billingPeriodStart());
+  }
+
+  /**
+   * An enumerated value in its canonical spelling (older exports wrote {@code Usage-based}); a value that
+   * matches no allowed value even ignoring case quarantines the row.
+   */
+  private static Column allowedValue(FocusColumn column, Column text, Rejections rejections) {
+    Column lower = lower(text);
+    Column canonical = lit(null).cast(DataTypes.StringType);
+    for (String allowed : column.allowedValues()) {
+      canonical = when(lower.equalTo(lit(allowed.toLowerCase(Locale.ROOT))), lit(allowed)).otherwise(canonical);
+    }
+    rejections.check(column.id(), text.isNotNull().and(canonical.isNull()), PipelineErrorCode.INVALID_VALUE,
+        concat(lit(column.id() + ": '"), text, lit("' is not one of " + String.join(", ", column.allowedValues()))));
+    return canonical;
   }
 
   /** The 1.3 columns older versions lack, from their pre-1.3 equivalents. */

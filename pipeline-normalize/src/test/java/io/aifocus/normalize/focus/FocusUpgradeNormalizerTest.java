@@ -330,6 +330,38 @@ class FocusUpgradeNormalizerTest {
   }
 
   @Test
+  void enumerationsGetTheirCanonicalSpellingAndMandatoryCostsTheBilledCost() {
+    Map<String, String> sql = new LinkedHashMap<>();
+    sql.put(FocusColumns.BILLED_COST, "'-3.25'");
+    sql.put(FocusColumns.BILLING_ACCOUNT_ID, "'ba-1'");
+    sql.put(FocusColumns.BILLING_CURRENCY, "'USD'");
+    sql.put(FocusColumns.BILLING_PERIOD_START, "'2024-09-01 00:00:00'");
+    sql.put(FocusColumns.BILLING_PERIOD_END, "'2024-10-01 00:00:00'");
+    sql.put(FocusColumns.CHARGE_PERIOD_START, "'2024-09-01 00:00:00'");
+    sql.put(FocusColumns.CHARGE_PERIOD_END, "'2024-09-02 00:00:00'");
+    sql.put(FocusColumns.CHARGE_CATEGORY, "'credit'");
+    sql.put(FocusColumns.CHARGE_FREQUENCY, "'Usage-based'");
+    sql.put(FocusColumns.CONTRACTED_COST, "'NULL'");
+    sql.put(FocusColumns.EFFECTIVE_COST, "'-3.00'");
+    NormalizeResult good = normalizer.normalize(FocusInputs.of(oneRow(sql), "a.csv"), CONTEXT);
+    Row row = good.focus().first();
+    assertThat((String) row.getAs(FocusColumns.CHARGE_CATEGORY)).isEqualTo("Credit");
+    assertThat((String) row.getAs(FocusColumns.CHARGE_FREQUENCY)).isEqualTo("Usage-Based");
+    assertThat((BigDecimal) row.getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("-3.25");
+    assertThat((BigDecimal) row.getAs(FocusColumns.LIST_COST)).isEqualByComparingTo("-3.25");
+    assertThat((BigDecimal) row.getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("-3.00");
+
+    sql.put(FocusColumns.CHARGE_FREQUENCY, "'Sometimes'");
+    NormalizeResult bad = normalizer.normalize(FocusInputs.of(oneRow(sql), "a.csv"), CONTEXT);
+    assertThat(bad.focus().count()).isZero();
+    Row q = bad.quarantine().first();
+    assertThat((String) q.getAs(QuarantineTable.ERROR_CODE)).isEqualTo("AIF-2005 INVALID_VALUE");
+    assertThat((String) q.getAs(QuarantineTable.ERROR_MESSAGE))
+        .isEqualTo("ChargeFrequency: 'Sometimes' is not one of One-Time, Recurring, Usage-Based");
+    assertThat((BigDecimal) q.getAs(QuarantineTable.BILLED_AMOUNT)).isEqualByComparingTo("-3.25");
+  }
+
+  @Test
   void nativeMapsBecomeJsonAndOlderNamesFillTheirColumns() {
     Map<String, String> sql = new LinkedHashMap<>();
     sql.put(FocusColumns.BILLED_COST, "'0.5'");
@@ -459,8 +491,17 @@ class FocusUpgradeNormalizerTest {
   /** The same, computed in plain Java from the CSV cells. */
   private static List<String> expectedValues(List<Map<String, String>> input, FocusColumn column) {
     List<String> out = new ArrayList<>();
+    List<String> billedCostFilled =
+        List.of(FocusColumns.LIST_COST, FocusColumns.CONTRACTED_COST, FocusColumns.EFFECTIVE_COST);
     for (Map<String, String> record : input) {
       String cell = record.get(column.id());
+      if (CsvRecords.isNull(cell) && billedCostFilled.contains(column.id())) {
+        cell = record.get(FocusColumns.BILLED_COST); // mandatory costs without a value carry the billed cost
+      }
+      if (!column.allowedValues().isEmpty() && cell != null) {
+        String value = cell;
+        cell = column.allowedValues().stream().filter(v -> v.equalsIgnoreCase(value)).findFirst().orElse(cell);
+      }
       if (CsvRecords.isNull(cell)) {
         out.add(null);
       } else if (column.dataType() == FocusDataType.Decimal) {
