@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import io.aifocus.api.CsvRecords;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
@@ -11,13 +12,10 @@ import io.aifocus.api.SparkTestSession;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -61,39 +59,13 @@ class AwsCurGoldenTest {
     GoldenFiles.assertMatches("sample-data/aws-cur/expected/focus-legacy-sample.jsonl", lines);
   }
 
-  /** Σ lineItem/UnblendedCost computed independently of Spark, with an RFC 4180 reader. */
-  static BigDecimal unblendedTotal(Path csv) throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      List<String> header = split(reader.readLine());
-      int index = header.indexOf("lineItem/UnblendedCost");
-      BigDecimal total = BigDecimal.ZERO;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        String value = split(line).get(index);
-        if (!value.isBlank()) {
-          total = total.add(new BigDecimal(value));
-        }
-      }
-      return total;
-    }
-  }
-
-  private static List<String> split(String line) {
-    List<String> out = new java.util.ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    out.add(cell.toString());
-    return out;
+  /** Σ lineItem/UnblendedCost computed independently of Spark. */
+  static BigDecimal unblendedTotal(Path csv) {
+    return CsvRecords.read(csv).stream()
+        .map(r -> r.get("lineItem/UnblendedCost"))
+        .filter(v -> !v.isBlank())
+        .map(BigDecimal::new)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   static Progress quietProgress() {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifocus.api.CsvRecords;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.RawColumns;

@@ -100,7 +100,7 @@ public final class AwsCurNormalizer implements Normalizer {
     row.set(BILLED_COST, billed);
     row.set(EFFECTIVE_COST, effectiveCost(types, billed, riEffective, riUnusedUpfront, riUnusedRecurring,
         spEffective, spTotal, spUsed, riArn, zero));
-    row.set(LIST_COST, when(types.coveredByReservation(), coalesce(publicCost, billed)).otherwise(coalesce(publicCost, billed)));
+    row.set(LIST_COST, coalesce(publicCost, billed));
     row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero)).otherwise(coalesce(netCost, billed)));
     row.set(BILLING_CURRENCY, currency);
     row.set(io.aifocus.schema.FocusColumns.PRICING_CURRENCY, currency);

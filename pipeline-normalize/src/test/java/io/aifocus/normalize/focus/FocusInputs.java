@@ -3,6 +3,7 @@ package io.aifocus.normalize.focus;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.aifocus.api.CsvRecords;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SparkTestSession;

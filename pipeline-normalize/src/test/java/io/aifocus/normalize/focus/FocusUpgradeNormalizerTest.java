@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifocus.api.CsvRecords;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.NormalizeResult;
 import io.aifocus.api.PipelineErrorCode;

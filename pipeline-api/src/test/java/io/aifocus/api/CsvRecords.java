@@ -1,4 +1,4 @@
-package io.aifocus.normalize.focus;
+package io.aifocus.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +12,13 @@ import java.util.Map;
 
 /**
  * A plain-Java RFC 4180 reader, independent of Spark, so tests compute expected values from the input
- * file themselves. Cells come back verbatim (an empty cell is "", the token NULL is "NULL").
+ * file themselves. Cells come back verbatim (an empty cell is "", the token NULL is "NULL"). Shared by
+ * the tests of every module through the pipeline-api test-jar.
  */
-final class CsvRecords {
+public final class CsvRecords {
   private CsvRecords() {}
 
-  static List<Map<String, String>> read(Path file) {
+  public static List<Map<String, String>> read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -44,7 +45,7 @@ final class CsvRecords {
   }
 
   /** The header line's names only; the records may be malformed. */
-  static List<String> header(Path file) {
+  public static List<String> header(Path file) {
     try (java.io.BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line = reader.readLine();
       return parse(line.startsWith("\uFEFF") ? line.substring(1) : line).get(0);
@@ -91,7 +92,7 @@ final class CsvRecords {
   }
 
   /** Whether a raw cell carries no value: empty, blank or the literal NULL. */
-  static boolean isNull(String cell) {
+  public static boolean isNull(String cell) {
     return cell == null || cell.isBlank() || cell.strip().equals("NULL");
   }
 }
