@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Path config = demoConfig();
     JobConfig base = JobConfig.fromYaml(config);
-    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys());
+    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook());
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);
