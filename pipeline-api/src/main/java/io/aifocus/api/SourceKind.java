@@ -8,7 +8,9 @@ public enum SourceKind {
   /** AWS Cost and Usage Report: CUR 2.0 (Parquet/CSV) and legacy CUR CSV. */
   AWS_CUR("aws-cur"),
   /** A native FOCUS 1.0, 1.1, 1.2 or 1.3 file (CSV or Parquet), upgraded to 1.3. */
-  FOCUS("focus");
+  FOCUS("focus"),
+  /** The aifocus JSONL request log of an LLM gateway or application, priced from the price book. */
+  GATEWAY_LOG("gateway-log");
 
   private final String id;
 

@@ -5,8 +5,10 @@ import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceReader;
 import io.aifocus.ingest.awscur.AwsCurReader;
 import io.aifocus.ingest.focus.FocusFileReader;
+import io.aifocus.ingest.llm.GatewayLogReader;
 import io.aifocus.normalize.awscur.AwsCurNormalizer;
 import io.aifocus.normalize.focus.FocusUpgradeNormalizer;
+import io.aifocus.normalize.llm.GatewayLogNormalizer;
 
 /** The registry of source kinds: one reader and one normalizer per {@link SourceKind}. */
 final class Sources {
@@ -16,6 +18,7 @@ final class Sources {
     return switch (kind) {
       case AWS_CUR -> new AwsCurReader();
       case FOCUS -> new FocusFileReader();
+      case GATEWAY_LOG -> new GatewayLogReader();
     };
   }
 
@@ -23,6 +26,7 @@ final class Sources {
     return switch (kind) {
       case AWS_CUR -> new AwsCurNormalizer();
       case FOCUS -> new FocusUpgradeNormalizer();
+      case GATEWAY_LOG -> new GatewayLogNormalizer();
     };
   }
 }

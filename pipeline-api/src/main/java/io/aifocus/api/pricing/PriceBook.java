@@ -192,6 +192,12 @@ public final class PriceBook {
     return source;
   }
 
+  /** The file name of {@link #source()} (no directories), for messages that must not depend on the checkout. */
+  public String name() {
+    int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+    return source.substring(slash + 1);
+  }
+
   public List<Price> prices() {
     return prices;
   }
@@ -242,11 +248,21 @@ public final class PriceBook {
     return priceExpression(index, tokenType, batch, requestInputTokens, p -> lit(p).cast(MONEY)).cast(MONEY);
   }
 
-  /** tokens × the unit price, exactly, as DECIMAL(38,12); null when unpriced. */
+  /**
+   * tokens × the unit price, exactly, as DECIMAL(38,12). Zero tokens of a token type the price row does not
+   * sell cost 0; otherwise null when unpriced (no price row, or no price for the token type) or when the
+   * token count is negative (an invalid record has no priced usage).
+   *
+   * <p>Pass {@code index} as a column reference (materialize {@link #index} with {@code withColumn} first):
+   * the price expressions repeat it many times and would otherwise outgrow Spark's generated code.
+   */
   public Column cost(Column index, Column tokenType, Column batch, Column requestInputTokens, Column tokens) {
     Column perToken = priceExpression(index, tokenType, batch, requestInputTokens,
         p -> lit(p.divide(Price.MILLION, 16, RoundingMode.UNNECESSARY)).cast(PER_TOKEN));
-    return tokens.cast(TOKENS).multiply(perToken.cast(PER_TOKEN)).cast(MONEY);
+    Column count = tokens.cast(TOKENS);
+    return when(perToken.isNull().and(index.isNotNull()).and(count.equalTo(lit(0))), lit(BigDecimal.ZERO).cast(MONEY))
+        .when(count.lt(lit(0)), lit(null).cast(MONEY))
+        .otherwise(count.multiply(perToken.cast(PER_TOKEN)).cast(MONEY));
   }
 
   private Column priceExpression(Column index, Column tokenType, Column batch, Column requestInputTokens,
