@@ -34,7 +34,19 @@ public final class JsonLines {
 
   /** Columns of {@code schema} (as parsed), then the {@link RawColumns} (corrupt record, file, line). */
   public static Dataset<Row> read(SparkSession spark, String file, StructType schema) {
-    JavaRDD<Row> numbered = spark.read().text(file).javaRDD().zipWithIndex()
+    return parse(spark, file, schema, false);
+  }
+
+  /**
+   * The whole file as one JSON document (a pretty-printed API response page), line 1; small files only (the
+   * document is one record in memory).
+   */
+  public static Dataset<Row> readDocument(SparkSession spark, String file, StructType schema) {
+    return parse(spark, file, schema, true);
+  }
+
+  private static Dataset<Row> parse(SparkSession spark, String file, StructType schema, boolean whole) {
+    JavaRDD<Row> numbered = spark.read().option("wholetext", whole).text(file).javaRDD().zipWithIndex()
         .map(t -> RowFactory.create(t._1().getString(0), t._2() + 1));
     StructType lines = DataTypes.createStructType(List.of(
         DataTypes.createStructField(LINE, DataTypes.StringType, true),

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  aifocus run --source aws-cur=./cur/2026-11/ --warehouse ./warehouse",
         "  aifocus run --config aifocus.yaml",
-        "Source kinds: aws-cur, focus, gateway-log."})
+        "Source kinds: aws-cur, focus, gateway-log, openai-costs."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
