@@ -19,5 +19,11 @@ public final class RawColumns {
   /** The FOCUS version a focus-kind file was detected as (or declared with the focus-version option). */
   public static final String FOCUS_VERSION = "_aif_focus_version";
 
+  /**
+   * Token type of a row of a token-based source ({@link io.aifocus.api.pricing.TokenType#id()}): readers of
+   * such sources emit one raw row per source record and token type, so the reconciliation stays row for row.
+   */
+  public static final String TOKEN_TYPE = "_aif_token_type";
+
   private RawColumns() {}
 }

@@ -8,7 +8,11 @@ public enum SourceKind {
   /** AWS Cost and Usage Report: CUR 2.0 (Parquet/CSV) and legacy CUR CSV. */
   AWS_CUR("aws-cur"),
   /** A native FOCUS 1.0, 1.1, 1.2 or 1.3 file (CSV or Parquet), upgraded to 1.3. */
-  FOCUS("focus");
+  FOCUS("focus"),
+  /** The aifocus JSONL request log of an LLM gateway or application, priced from the price book. */
+  GATEWAY_LOG("gateway-log"),
+  /** OpenAI Costs API pages (billed amounts per day, optionally per line item and project). */
+  OPENAI_COSTS("openai-costs");
 
   private final String id;
 

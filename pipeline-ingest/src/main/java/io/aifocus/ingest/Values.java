@@ -14,6 +14,12 @@ import org.apache.spark.sql.types.DataTypes;
 public final class Values {
   private Values() {}
 
+  /** Trimmed text, blanks and the literal NULL as null. */
+  public static Column text(Column raw) {
+    Column s = trim(raw.cast(DataTypes.StringType));
+    return when(s.equalTo(lit("")).or(s.equalTo(lit("NULL"))), lit(null).cast(DataTypes.StringType)).otherwise(s);
+  }
+
   public static Column decimal(Column raw) {
     Column s = trim(raw.cast(DataTypes.StringType));
     return when(s.equalTo(lit("")).or(s.equalTo(lit("NULL"))), lit(null))

@@ -30,13 +30,22 @@ final class DemoCommand implements Callable<Integer> {
           "SELECT date_format(BillingPeriodStart, 'yyyy-MM') AS billing_period, ChargeCategory AS charge_category,"
               + " BillingCurrency AS currency, CAST(SUM(BilledCost) AS DECIMAL(20,2)) AS billed_cost,"
               + " CAST(SUM(EffectiveCost) AS DECIMAL(20,2)) AS effective_cost"
-              + " FROM focus_cost_and_usage GROUP BY 1, 2, 3 ORDER BY 1, 2"});
+              + " FROM focus_cost_and_usage GROUP BY 1, 2, 3 ORDER BY 1, 2"},
+      new String[] {"LLM cost per 1M tokens by model and team",
+          "SELECT x_Model AS model, x_Team AS team, CAST(SUM(ConsumedQuantity) AS BIGINT) AS tokens,"
+              + " CAST(SUM(x_Requests) AS BIGINT) AS requests, CAST(SUM(BilledCost) AS DECIMAL(20,6)) AS billed_cost,"
+              + " CAST(SUM(BilledCost) * 1000000 / SUM(ConsumedQuantity) AS DECIMAL(20,4)) AS cost_per_1m_tokens"
+              + " FROM focus_cost_and_usage WHERE ConsumedUnit = 'Tokens' GROUP BY 1, 2 ORDER BY billed_cost DESC"},
+      new String[] {"Top customers by LLM spend",
+          "SELECT x_Customer AS customer, CAST(SUM(BilledCost) AS DECIMAL(20,6)) AS billed_cost,"
+              + " CAST(SUM(x_Requests) AS BIGINT) AS requests, CAST(SUM(ConsumedQuantity) AS BIGINT) AS tokens"
+              + " FROM focus_cost_and_usage WHERE x_Customer IS NOT NULL GROUP BY 1 ORDER BY billed_cost DESC LIMIT 10"});
 
   @Override
   public Integer call() {
     Path config = demoConfig();
     JobConfig base = JobConfig.fromYaml(config);
-    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys());
+    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook());
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one run does: where the warehouse is, which sources to read, how to attribute teams.
@@ -29,22 +30,35 @@ import java.util.Map;
  * <pre>
  * warehouse: ./warehouse
  * team-tag-keys: [team, Team, user:team, user_team, owner]
+ * price-book: ./llm/price-book.csv
  * sources:
  *   - kind: aws-cur
  *     path: s3a://billing/cur/
  * </pre>
  */
-public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
+public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
+  /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
+  public static final String PRICE_BOOK_OPTION = "price-book";
 
   public JobConfig {
     requireNonNull(warehouse, "warehouse is null");
     sources = List.copyOf(sources);
     teamTagKeys = List.copyOf(teamTagKeys);
+    requireNonNull(priceBook, "priceBook is null");
+  }
+
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
+    this(warehouse, sources, teamTagKeys, Optional.empty());
+  }
+
+  /** The price book of one source: its own {@code price-book} option, else the run's. */
+  public Optional<String> priceBookOf(SourceSpec spec) {
+    return Optional.ofNullable(spec.options().get(PRICE_BOOK_OPTION)).or(() -> priceBook);
   }
 
   /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
-  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys) {}
+  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -75,12 +89,15 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
           throw new PipelineException(
               PipelineErrorCode.INVALID_CONFIG, file + ": sources[" + i + "] needs both 'kind' and 'path'");
         }
-        specs.add(new SourceSpec(SourceKind.fromId(entry.kind()), resolve(base, entry.path()), entry.options()));
+        Map<String, String> options = entry.options() == null ? new java.util.HashMap<>() : new java.util.HashMap<>(entry.options());
+        options.computeIfPresent(PRICE_BOOK_OPTION, (k, v) -> resolve(base, v));
+        specs.add(new SourceSpec(SourceKind.fromId(entry.kind()), resolve(base, entry.path()), options));
       }
     }
     String warehouse = parsed.warehouse() == null ? DEFAULT_WAREHOUSE : resolve(base, parsed.warehouse());
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
-    return new JobConfig(warehouse, specs, keys);
+    Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
+    return new JobConfig(warehouse, specs, keys, priceBook);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

@@ -15,6 +15,8 @@ import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceSpec;
+import io.aifocus.api.pricing.PriceBook;
+import java.nio.file.Path;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
@@ -86,7 +88,7 @@ final class PipelineRunner {
     for (SourceSpec spec : config.sources()) {
       long t0 = System.currentTimeMillis();
       try {
-        List<SourceRun> runs = runSource(spec, context);
+        List<SourceRun> runs = runSource(spec, contextFor(config, spec, context));
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
       } catch (RuntimeException e) {
@@ -104,9 +106,21 @@ final class PipelineRunner {
     return result;
   }
 
+  /**
+   * The context of one source: the run's, with the source's price book (its own {@code price-book} option,
+   * else the run's). The spec passed to the reader names the same file, so reader and normalizer price alike.
+   */
+  private static NormalizeContext contextFor(JobConfig config, SourceSpec spec, NormalizeContext run) {
+    Optional<String> book = config.priceBookOf(spec);
+    if (book.isEmpty()) {
+      return run;
+    }
+    return new NormalizeContext(run.runId(), run.ingestedAt(), run.teamTagKeys(), PriceBook.load(Path.of(book.get())));
+  }
+
   private List<SourceRun> runSource(SourceSpec spec, NormalizeContext context) {
     String kind = spec.kind().id();
-    RawInput raw = Sources.reader(spec.kind()).load(spark, spec);
+    RawInput raw = Sources.reader(spec.kind()).load(spark, withPriceBook(spec, context));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
 
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
@@ -164,6 +178,16 @@ final class PipelineRunner {
       focus.unpersist();
       quarantine.unpersist();
     }
+  }
+
+  /** The spec with the {@code price-book} option the reader needs to price raw rows like the normalizer. */
+  private static SourceSpec withPriceBook(SourceSpec spec, NormalizeContext context) {
+    if (context.priceBook().prices().isEmpty() || spec.options().containsKey(JobConfig.PRICE_BOOK_OPTION)) {
+      return spec;
+    }
+    Map<String, String> options = new LinkedHashMap<>(spec.options());
+    options.put(JobConfig.PRICE_BOOK_OPTION, context.priceBook().source());
+    return new SourceSpec(spec.kind(), spec.path(), options);
   }
 
   /** Per billing period: row count, amount total, rows whose amount is null. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  aifocus run --source aws-cur=./cur/2026-11/ --warehouse ./warehouse",
         "  aifocus run --config aifocus.yaml",
-        "Source kinds: aws-cur, focus."})
+        "Source kinds: aws-cur, focus, gateway-log, openai-costs."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
@@ -32,6 +32,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Tag keys tried in order for x_Team (default: team,Team,user:team,user_team,owner).")
   List<String> teamTagKeys;
 
+  @Option(names = "--price-book", paramLabel = "FILE",
+      description = "LLM price book CSV for token sources without billed amounts (see docs/pricing.md).")
+  String priceBook;
+
   @Override
   public Integer call() {
     JobConfig base = config == null
@@ -43,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
     JobConfig job = new JobConfig(
         warehouseGiven || config == null ? spark.warehouse : base.warehouse(),
         specs,
-        teamTagKeys != null ? teamTagKeys : base.teamTagKeys());
+        teamTagKeys != null ? teamTagKeys : base.teamTagKeys(),
+        priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook());
     SparkSession session = SparkSessions.create(spark.master);
     Progress progress = new Progress(System.err, spark.quiet);
     PipelineRunner.Result result = new PipelineRunner(session, new Warehouse(session, job.warehouse()), progress).run(job);

@@ -43,7 +43,9 @@ class CliTest {
         .contains("Per source and billing period (input = output + quarantined)")
         .contains("focus_cost_and_usage").contains("quarantine").contains("pipeline_runs")
         .contains("-- Spend by team and model").contains("| ml-platform")
-        .contains("partitioned by x_Team, x_Model");
+        .contains("partitioned by x_Team, x_Model")
+        .contains("-- LLM cost per 1M tokens by model and team").contains("| claude-sonnet-4-5-20250929")
+        .contains("-- Top customers by LLM spend").contains("| acme");
     assertThat(demo.err()).contains("(reconciled)").doesNotContain("NOT RECONCILED");
   }
 

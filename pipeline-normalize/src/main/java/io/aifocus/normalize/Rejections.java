@@ -36,6 +36,13 @@ public final class Rejections {
   private static final int RAW_RECORD_MAX = 4000;
 
   private final List<Column> checks = new ArrayList<>();
+  private String malformedMessage = "record does not match the header (wrong number of fields or bad quoting)";
+
+  /** The message of rows the reader could not parse (default: the CSV wording). */
+  public Rejections malformedMessage(String message) {
+    this.malformedMessage = message;
+    return this;
+  }
 
   /** Rejects the row with {@code code} on {@code field} when {@code failed} is true. */
   public Rejections check(String field, Column failed, PipelineErrorCode code, Column message) {
@@ -99,7 +106,7 @@ public final class Rejections {
             struct(
                 lit((String) null).cast(DataTypes.StringType).as("field"),
                 lit(PipelineErrorCode.MALFORMED_RECORD.label()).as("code"),
-                lit("record does not match the header (wrong number of fields or bad quoting)").as("message"))));
+                lit(malformedMessage).as("message"))));
     all.addAll(checks);
     Column errors = filter(array(all.toArray(Column[]::new)), Column::isNotNull);
     Dataset<Row> withErrors = parsed.withColumn(ERRORS, errors);

@@ -18,6 +18,16 @@ public final class ExtensionColumns {
   public static final String OPERATION = "x_Operation";
   public static final String LINE_ITEM_TYPE = "x_LineItemType";
   public static final String SOURCE_RECORD_ID = "x_SourceRecordId";
+  public static final String PRICE_BOOK_VERSION = "x_PriceBookVersion";
+  public static final String INPUT_TOKENS = "x_InputTokens";
+  public static final String OUTPUT_TOKENS = "x_OutputTokens";
+  public static final String CACHED_INPUT_TOKENS = "x_CachedInputTokens";
+  public static final String CACHE_WRITE_TOKENS = "x_CacheWriteTokens";
+  public static final String REQUESTS = "x_Requests";
+  public static final String FEATURE = "x_Feature";
+  public static final String CUSTOMER = "x_Customer";
+  public static final String WORKFLOW = "x_Workflow";
+  public static final String ENDPOINT = "x_Endpoint";
 
   private ExtensionColumns() {}
 }

@@ -1,0 +1,301 @@
+package io.aifocus.api.pricing;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * The effective-dated LLM price book (format: docs/pricing.md). Plain Java for the arithmetic, and the same
+ * prices as Spark Column expressions for the readers and normalizers of token-based sources, so a row is
+ * priced identically wherever it is priced.
+ *
+ * <p>Lookup rule: the <em>first</em> row in file order whose provider equals, whose model glob matches the
+ * lower-case model id and whose [effective-from, effective-to) contains the charge time. Put specific
+ * patterns before general ones. The price in effect at the charge time is used, never today's price.
+ */
+public final class PriceBook {
+  /** Header of the CSV form, in this order. */
+  public static final List<String> HEADER = List.of(
+      "version", "provider", "model_pattern", "effective_from", "effective_to", "currency",
+      "input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_5m_per_1m", "cache_write_1h_per_1m",
+      "batch_discount", "long_context_threshold", "long_context_input_per_1m", "long_context_output_per_1m");
+
+  private static final DecimalType TOKENS = DataTypes.createDecimalType(15, 0);
+  private static final DecimalType PER_TOKEN = DataTypes.createDecimalType(22, 16);
+  private static final DecimalType MONEY = DataTypes.createDecimalType(38, 12);
+  private static final int MAX_PRICE_SCALE = 6;
+  private static final int MAX_DISCOUNT_SCALE = 4;
+
+  private final String source;
+  private final List<Price> prices;
+
+  public PriceBook(String source, List<Price> prices) {
+    this.source = source;
+    this.prices = List.copyOf(prices);
+  }
+
+  /** A book with no prices: every token row needing a price is quarantined (AIF-2006). */
+  public static PriceBook empty() {
+    return new PriceBook("(no price book configured)", List.of());
+  }
+
+  public static PriceBook load(Path file) {
+    try {
+      return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, file + ": cannot read price book: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses the CSV form; fails with AIF-9001 naming the file, line and column of the first bad value. */
+  public static PriceBook parse(String name, String csv) {
+    List<Price> out = new ArrayList<>();
+    try (BufferedReader reader = new BufferedReader(new StringReader(csv))) {
+      String header = reader.readLine();
+      if (header == null || !split(header.replace("\uFEFF", "")).equals(HEADER)) {
+        throw bad(name, 1, "header", "expected header " + String.join(",", HEADER));
+      }
+      String line;
+      int number = 1;
+      while ((line = reader.readLine()) != null) {
+        number++;
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        List<String> cells = split(line);
+        if (cells.size() != HEADER.size()) {
+          throw bad(name, number, "line", "expected " + HEADER.size() + " fields, got " + cells.size());
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < HEADER.size(); i++) {
+          row.put(HEADER.get(i), cells.get(i).strip());
+        }
+        out.add(price(name, number, row));
+      }
+    } catch (IOException e) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, name + ": cannot read price book", e);
+    }
+    return new PriceBook(name, out);
+  }
+
+  private static Price price(String name, int line, Map<String, String> row) {
+    Map<TokenType, BigDecimal> regular = new EnumMap<>(TokenType.class);
+    putPrice(name, line, row, "input_per_1m", TokenType.INPUT, regular);
+    putPrice(name, line, row, "output_per_1m", TokenType.OUTPUT, regular);
+    putPrice(name, line, row, "cache_read_per_1m", TokenType.CACHE_READ, regular);
+    putPrice(name, line, row, "cache_write_5m_per_1m", TokenType.CACHE_WRITE_5M, regular);
+    putPrice(name, line, row, "cache_write_1h_per_1m", TokenType.CACHE_WRITE_1H, regular);
+    Map<TokenType, BigDecimal> longContext = new EnumMap<>(TokenType.class);
+    putPrice(name, line, row, "long_context_input_per_1m", TokenType.INPUT, longContext);
+    putPrice(name, line, row, "long_context_output_per_1m", TokenType.OUTPUT, longContext);
+    String threshold = row.get("long_context_threshold");
+    Optional<Long> lcThreshold;
+    try {
+      lcThreshold = threshold.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(threshold));
+    } catch (NumberFormatException e) {
+      throw bad(name, line, "long_context_threshold", "not a whole number: '" + threshold + "'");
+    }
+    for (String required : List.of("version", "provider", "model_pattern", "effective_from", "currency")) {
+      if (row.get(required).isEmpty()) {
+        throw bad(name, line, required, "required value is missing");
+      }
+    }
+    String discount = row.get("batch_discount");
+    BigDecimal batch = discount.isEmpty() ? BigDecimal.ZERO : decimal(name, line, "batch_discount", discount);
+    if (batch.stripTrailingZeros().scale() > MAX_DISCOUNT_SCALE) {
+      throw bad(name, line, "batch_discount", "at most " + MAX_DISCOUNT_SCALE + " decimal places: '" + discount + "'");
+    }
+    try {
+      return new Price(row.get("version"), row.get("provider"), row.get("model_pattern"),
+          instant(name, line, "effective_from", row.get("effective_from")),
+          row.get("effective_to").isEmpty() ? Optional.empty()
+              : Optional.of(instant(name, line, "effective_to", row.get("effective_to"))),
+          row.get("currency").toUpperCase(Locale.ROOT), regular, batch, lcThreshold, longContext);
+    } catch (IllegalArgumentException e) {
+      throw bad(name, line, "line", e.getMessage());
+    }
+  }
+
+  private static void putPrice(String name, int line, Map<String, String> row, String column, TokenType type,
+      Map<TokenType, BigDecimal> into) {
+    String value = row.get(column);
+    if (value.isEmpty()) {
+      return;
+    }
+    BigDecimal price = decimal(name, line, column, value);
+    if (price.signum() < 0 || price.scale() > MAX_PRICE_SCALE || price.compareTo(Price.MILLION) >= 0) {
+      throw bad(name, line, column, "price must be >= 0, < 1000000 and have at most " + MAX_PRICE_SCALE
+          + " decimal places: '" + value + "'");
+    }
+    into.put(type, price);
+  }
+
+  private static BigDecimal decimal(String name, int line, String column, String value) {
+    try {
+      return new BigDecimal(value);
+    } catch (NumberFormatException e) {
+      throw bad(name, line, column, "not a number: '" + value + "'");
+    }
+  }
+
+  /** {@code 2026-11-15} (midnight UTC) or an ISO-8601 instant. */
+  private static Instant instant(String name, int line, String column, String value) {
+    try {
+      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw bad(name, line, column, "not a date (YYYY-MM-DD) or UTC instant: '" + value + "'");
+    }
+  }
+
+  private static PipelineException bad(String name, int line, String column, String message) {
+    return new PipelineException(PipelineErrorCode.INVALID_CONFIG, name + ":" + line + ": price book column " + column
+        + ": " + message);
+  }
+
+  private static List<String> split(String line) {
+    List<String> out = new ArrayList<>();
+    for (String cell : line.split(",", -1)) {
+      out.add(cell.strip());
+    }
+    return out;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** The file name of {@link #source()} (no directories), for messages that must not depend on the checkout. */
+  public String name() {
+    int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+    return source.substring(slash + 1);
+  }
+
+  public List<Price> prices() {
+    return prices;
+  }
+
+  /** The price row in effect for a charge at {@code at}: the first matching row in file order. */
+  public Optional<Price> find(String provider, String model, Instant at) {
+    return prices.stream().filter(p -> p.matches(provider, model, at)).findFirst();
+  }
+
+  // ---- Spark forms ------------------------------------------------------------------------------------
+
+  /** Index of the price row in effect (first match in file order), or null. */
+  public Column index(Column provider, Column model, Column at) {
+    Column p = lower(trim(provider));
+    Column m = lower(trim(model));
+    Column out = lit(null).cast(DataTypes.IntegerType);
+    for (int i = prices.size() - 1; i >= 0; i--) {
+      Price price = prices.get(i);
+      Column matches = p.equalTo(lit(price.provider()))
+          .and(m.rlike(price.modelRegex()))
+          .and(at.geq(lit(Timestamp.from(price.effectiveFrom()))));
+      if (price.effectiveTo().isPresent()) {
+        matches = matches.and(at.lt(lit(Timestamp.from(price.effectiveTo().get()))));
+      }
+      out = when(matches, lit(i)).otherwise(out);
+    }
+    return out;
+  }
+
+  public Column version(Column index) {
+    return byIndex(index, Price::version);
+  }
+
+  public Column currency(Column index) {
+    return byIndex(index, Price::currency);
+  }
+
+  private Column byIndex(Column index, Function<Price, String> value) {
+    Column out = lit(null).cast(DataTypes.StringType);
+    for (int i = 0; i < prices.size(); i++) {
+      out = when(index.equalTo(lit(i)), lit(value.apply(prices.get(i)))).otherwise(out);
+    }
+    return out;
+  }
+
+  /** Price per 1M tokens after batch discount and long-context tier, DECIMAL(38,12); null when unpriced. */
+  public Column unitPricePerMillion(Column index, Column tokenType, Column batch, Column requestInputTokens) {
+    return priceExpression(index, tokenType, batch, requestInputTokens, p -> lit(p).cast(MONEY)).cast(MONEY);
+  }
+
+  /**
+   * tokens × the unit price, exactly, as DECIMAL(38,12). Zero tokens of a token type the price row does not
+   * sell cost 0; otherwise null when unpriced (no price row, or no price for the token type) or when the
+   * token count is negative (an invalid record has no priced usage).
+   *
+   * <p>Pass {@code index} as a column reference (materialize {@link #index} with {@code withColumn} first):
+   * the price expressions repeat it many times and would otherwise outgrow Spark's generated code.
+   */
+  public Column cost(Column index, Column tokenType, Column batch, Column requestInputTokens, Column tokens) {
+    Column perToken = priceExpression(index, tokenType, batch, requestInputTokens,
+        p -> lit(p.divide(Price.MILLION, 16, RoundingMode.UNNECESSARY)).cast(PER_TOKEN));
+    Column count = tokens.cast(TOKENS);
+    return when(perToken.isNull().and(index.isNotNull()).and(count.equalTo(lit(0))), lit(BigDecimal.ZERO).cast(MONEY))
+        .when(count.lt(lit(0)), lit(null).cast(MONEY))
+        .otherwise(count.multiply(perToken.cast(PER_TOKEN)).cast(MONEY));
+  }
+
+  private Column priceExpression(Column index, Column tokenType, Column batch, Column requestInputTokens,
+      Function<BigDecimal, Column> literal) {
+    Column out = lit(null).cast(MONEY);
+    for (int i = 0; i < prices.size(); i++) {
+      Price price = prices.get(i);
+      long above = price.longContextThreshold().map(t -> t + 1).orElse(0L);
+      for (TokenType type : TokenType.values()) {
+        Column longContext = price.longContextThreshold().isPresent()
+            ? requestInputTokens.gt(lit(price.longContextThreshold().get())) : lit(false);
+        Column value = variant(price, type, above, literal, batch, longContext);
+        out = when(index.equalTo(lit(i)).and(tokenType.equalTo(lit(type.id()))), value).otherwise(out);
+      }
+    }
+    return out;
+  }
+
+  private static Column variant(Price price, TokenType type, long above,
+      Function<BigDecimal, Column> literal, Column batch, Column longContext) {
+    Column regular = choose(price.unitPrice(type, false, 0), price.unitPrice(type, true, 0), batch, literal);
+    if (price.longContextThreshold().isEmpty()) {
+      return regular;
+    }
+    Column tier = choose(price.unitPrice(type, false, above), price.unitPrice(type, true, above), batch, literal);
+    return when(longContext, tier).otherwise(regular);
+  }
+
+  private static Column choose(Optional<BigDecimal> standard, Optional<BigDecimal> batched, Column batch,
+      Function<BigDecimal, Column> literal) {
+    Column nul = lit(null).cast(MONEY);
+    Column s = standard.map(literal).orElse(nul);
+    Column b = batched.map(literal).orElse(nul);
+    return when(batch, b).otherwise(s);
+  }
+}
