@@ -7,6 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,10 +67,59 @@ class CliTest {
   }
 
   @Test
-  void validatePassesOnTheDemoOutput() {
-    Call validate = cli("validate", "--warehouse", warehouse.toString(), "--format", "json");
+  void validatePassesOnTheDemoOutput() throws Exception {
+    Path junit = SparkTestSession.newDirectory("junit").resolve("focus.xml");
+    Call validate = cli("validate", "--warehouse", warehouse.toString(), "--format", "json", "--junit", junit.toString());
     assertThat(validate.exit()).as(validate.out()).isZero();
-    assertThat(validate.out()).contains("\"rule_id\" : \"BilledCost.not-null\"").doesNotContain("\"failed\"");
+    JsonNode rules = new ObjectMapper().readTree(validate.out());
+    assertThat(rules.size()).isEqualTo(764);
+    List<String> mandatoryFailures = new ArrayList<>();
+    int passed = 0;
+    for (JsonNode r : rules) {
+      assertThat(r.has("rule_id") && r.has("status") && r.has("violations")).isTrue();
+      if (r.path("status").asText().equals("failed") && r.path("mandatory").asBoolean()) {
+        mandatoryFailures.add(r.path("rule_id").asText());
+      }
+      passed += r.path("status").asText().equals("passed") ? 1 : 0;
+    }
+    assertThat(mandatoryFailures).isEmpty();
+    assertThat(passed).isGreaterThan(250);
+    // every waiver of the AIFOCUS profile is needed: each waived rule has violations on the demo output
+    List<String> waivedWithViolations = new ArrayList<>();
+    for (JsonNode r : rules) {
+      if (r.path("reason").asText().startsWith("waived for aifocus output") && r.path("violations").asLong() > 0) {
+        waivedWithViolations.add(r.path("rule_id").asText().replaceFirst("^CAU-", ""));
+      }
+    }
+    assertThat(waivedWithViolations).containsExactlyInAnyOrderElementsOf(
+        io.aifocus.jobs.validate.ModelFixes.aifocusWaivers().keySet());
+    assertThat(rules.findValuesAsText("rule_id")).contains("CAU-BilledCost-C-003-M", "CAU-ChargePeriodEnd-C-004-M");
+    assertThat(java.nio.file.Files.readString(junit)).startsWith("<?xml").contains("<testsuite name=\"FOCUS 1.3 CostAndUsage\"")
+        .contains("<testcase classname=\"FOCUS 1.3 CostAndUsage\" name=\"CAU-BilledCost-C-003-M\"/>");
+    // with every applicability criterion and no waivers the demo output is not conformant: the waived rules fail
+    Call strict = cli("validate", "--warehouse", warehouse.toString(), "--applicability", "ALL");
+    assertThat(strict.exit()).isEqualTo(AifocusCli.EXIT_FAILED);
+    assertThat(strict.out()).contains("CAU-ListCost-C-011-C").contains("CAU-ServiceSubcategory-C-002-M");
+  }
+
+  @Test
+  void validateChecksAFocusFileWithoutIngestingIt() {
+    Path fixtures = SparkTestSession.projectRoot().resolve("sample-data/validation");
+    Call ok = cli("validate", "--input", fixtures.resolve("cost-and-usage-valid.csv").toString());
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out()).contains("FOCUS 1.3 CostAndUsage conformance of").contains("0 failed (0 mandatory)");
+    Call broken = cli("validate", "--input", fixtures.resolve("billingcurrency-not-iso.csv").toString(), "--format", "junit");
+    assertThat(broken.exit()).isEqualTo(AifocusCli.EXIT_FAILED);
+    assertThat(broken.out()).contains("name=\"CAU-BillingCurrency-C-006-M\">").contains("<failure type=\"MUST\"")
+        .contains("BillingCurrency=usd");
+    Call cc = cli("validate", "--input", fixtures.resolve("duplicate-contractcommitmentid.csv").toString(),
+        "--dataset", "ContractCommitment", "--all");
+    assertThat(cc.exit()).isEqualTo(AifocusCli.EXIT_FAILED);
+    assertThat(cc.out()).contains("CCT-ContractCommitmentId-C-009-M").contains("PASSED");
+    Call badVersion = cli("validate", "--input", fixtures.resolve("cost-and-usage-valid.csv").toString(),
+        "--focus-version", "1.1");
+    assertThat(badVersion.exit()).isEqualTo(AifocusCli.EXIT_USAGE);
+    assertThat(badVersion.err()).contains("AIF-9001 INVALID_CONFIG").contains("--focus-version");
   }
 
   @Test
