@@ -61,13 +61,13 @@ class GatewayLogGoldenTest {
         .add(new BigDecimal("0.000276"))               // req-002 after 11-15: 1000x0.12 + 200x0.06 + 300x0.48
         .add(new BigDecimal("0.02055"))                // req-003 sonnet: 1000x3 + 3000x0.3 + 600x3.75 + 400x6 + 800x15
         .add(new BigDecimal("0.01"))                   // req-004 haiku batch (50%): 10000x0.5 + 2000x2.5
-        .add(new BigDecimal("0.001"))                  // req-005 embedding: 50000x0.02, output 0 tokens cost 0
+        .add(new BigDecimal("0.001"))                  // req-005 embedding: 50000x0.02; 0 output tokens: no output row
         .add(new BigDecimal("1.5225"));                // req-011 sonnet long context (>200k): 250000x6 + 1000x22.5
-    assertThat(result.rowsOut()).isEqualTo(17);
+    assertThat(result.rowsOut()).isEqualTo(16);
     assertThat(result.rowsQuarantined()).isEqualTo(8);
     // the truncated line has no timestamp, so it is reconciled under "no billing period"
     assertThat(result.sources()).hasSize(2).allMatch(SourceRun::reconciled);
-    assertThat(result.sources().stream().mapToLong(SourceRun::rowsIn).sum()).isEqualTo(25);
+    assertThat(result.sources().stream().mapToLong(SourceRun::rowsIn).sum()).isEqualTo(24);
     assertThat(result.sources()).filteredOn(r -> r.billingPeriodStart() != null).singleElement().satisfies(run -> {
       // priced usage of the quarantined rows that have a valid count: req-007 output 10 x 0.6,
       // req-009 output 10 x 0.6 and cache-read 500 x 0.075 (its input row is negative, so unpriced)

@@ -40,7 +40,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads gateway request logs (JSONL, sources/gateway-log.yaml) and emits one raw row per request and token
- * type ({@link RawColumns#TOKEN_TYPE}): always {@code input} and {@code output}, plus {@code cache-read},
+ * type ({@link RawColumns#TOKEN_TYPE}): always {@code input}, {@code output} unless the record says 0 output
+ * tokens, plus {@code cache-read},
  * {@code cache-write-5m} and {@code cache-write-1h} when the record has those fields. A malformed line gives
  * one row with the corrupt text, its line number and no token type.
  *
@@ -99,7 +100,9 @@ public final class GatewayLogReader implements SourceReader {
     Column corrupt = col(RawColumns.CORRUPT_RECORD).isNotNull();
     Column types = filter(array(
         lit(TokenType.INPUT.id()),
-        lit(TokenType.OUTPUT.id()),
+        // no output row for a request that produced none (embeddings): it would carry no price and no cost
+        when(present(OUTPUT_TOKENS).unary_$bang().or(number(OUTPUT_TOKENS).isNull())
+            .or(number(OUTPUT_TOKENS).notEqual(lit(0))), lit(TokenType.OUTPUT.id())),
         when(present(CACHE_READ_TOKENS), lit(TokenType.CACHE_READ.id())),
         when(present(CACHE_CREATION_TOKENS), lit(TokenType.CACHE_WRITE_5M.id())),
         when(present(CACHE_CREATION_1H_TOKENS), lit(TokenType.CACHE_WRITE_1H.id()))), Column::isNotNull);
