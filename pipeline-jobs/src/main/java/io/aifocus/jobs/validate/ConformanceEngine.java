@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -171,8 +172,21 @@ public final class ConformanceEngine {
         : col(column).try_cast(DataTypes.TimestampType);
   }
 
-  /** Runs the validation: one aggregation for all row rules, one query per dataset rule. */
-  public List<RuleResult> run(Dataset<Row> data) {
+  /**
+   * Runs the validation: one aggregation for all row rules, one query per dataset rule, one small query per
+   * sampled failed rule. The input is persisted for the duration, so a CSV given with --input is parsed
+   * once and a Delta table scanned once, not once per query.
+   */
+  public List<RuleResult> run(Dataset<Row> input) {
+    Dataset<Row> data = input.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return runPersisted(data);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private List<RuleResult> runPersisted(Dataset<Row> data) {
     StructType schema = data.schema();
     Map<String, Check> checks = compile(schema);
     Set<String> present = Set.of(schema.fieldNames());
