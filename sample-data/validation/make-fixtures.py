@@ -56,5 +56,14 @@ header, rows = load(CAU)
 alloc = [i for i, r in enumerate(rows) if r[header.index("AllocatedMethodDetails")] not in ("", "NULL")][0]
 broken(CAU, "allocatedratio-not-one.csv", alloc, "AllocatedMethodDetails",
        json.dumps({"Elements": [{"AllocatedRatio": 0.4, "UsageUnit": "GPU-Hours", "UsageQuantity": 1}]}))
+# one commitment under two contracts: row 1 applies EDP-1-2026 (row 0's commitment of contract EDP-1) as if it
+# belonged to contract EDP-2; the element is complete, so only the parent/child rule can fail
+header, rows = load(CAU)
+r1 = rows[1]
+applied = {"Elements": [{"ContractId": "EDP-2", "ContractCommitmentId": "EDP-1-2026",
+                         "ContractCommitmentAppliedCost": float(r1[header.index("EffectiveCost")]),
+                         "ContractCommitmentAppliedQuantity": float(r1[header.index("PricingQuantity")]),
+                         "ContractCommitmentAppliedUnit": r1[header.index("PricingUnit")]}]}
+broken(CAU, "contractcommitment-two-contracts.csv", 1, "ContractApplied", json.dumps(applied))
 header, rows = load("contract-commitment-valid.csv")
 write("duplicate-contractcommitmentid.csv", header, rows + [rows[0]])

@@ -290,6 +290,27 @@ public final class ConformanceEngine {
             .agg(sum(col("rows"))).first();
         return r.isNullAt(0) ? 0L : r.getLong(0);
       }
+      case "JSONCheckPathDistinctParent" -> {
+        // every child id (over all rows' JSON arrays) must have exactly ExpectedCount distinct parent ids;
+        // violations = rows holding an offending child id
+        RuleCompiler.ElementPaths paths = RuleCompiler.ElementPaths.of(d.spec()).orElseThrow();
+        long expected = d.spec().path("ExpectedCount").asLong();
+        StructType element = new StructType()
+            .add(paths.child(), DataTypes.StringType).add(paths.parent(), DataTypes.StringType);
+        StructType document = new StructType().add(paths.array(), DataTypes.createArrayType(element));
+        String column = d.spec().path("ColumnName").asText();
+        Dataset<Row> pairs = data.select(
+                functions.monotonically_increasing_id().as("_aif_row"),
+                functions.from_json(col(column).cast(DataTypes.StringType), document).as("_aif_doc"))
+            .select(col("_aif_row"), functions.explode(col("_aif_doc." + paths.array())).as("_aif_e"))
+            .select(col("_aif_row"), col("_aif_e." + paths.child()).as("_aif_child"),
+                col("_aif_e." + paths.parent()).as("_aif_parent"))
+            .filter(col("_aif_child").isNotNull());
+        Dataset<Row> offending = pairs.groupBy(col("_aif_child"))
+            .agg(countDistinct(col("_aif_parent")).as("n"))
+            .filter(col("n").notEqual(lit(expected))).select(col("_aif_child"));
+        return pairs.join(offending, "_aif_child").select(col("_aif_row")).distinct().count();
+      }
       default -> throw new IllegalStateException("Unexpected dataset check " + d.function());
     }
   }

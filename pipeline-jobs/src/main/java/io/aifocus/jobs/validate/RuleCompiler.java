@@ -13,7 +13,10 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -55,6 +58,24 @@ final class RuleCompiler {
 
   /** A rule over the whole dataset (distinct counts, duplicates, sums across rows). */
   record DatasetCheck(String function, JsonNode spec, Set<String> columns) implements Check {}
+
+  /**
+   * The paths of a JSONCheckPathDistinctParent rule: child and parent are keys of the elements of one array
+   * ({@code $.Elements[*].ContractCommitmentId} under {@code $.Elements[*].ContractId}).
+   */
+  record ElementPaths(String array, String child, String parent) {
+    private static final Pattern PATH = Pattern.compile("^\\$\\.([A-Za-z0-9_]+)\\[\\*\\]\\.([A-Za-z0-9_]+)$");
+
+    static Optional<ElementPaths> of(JsonNode spec) {
+      Matcher child = PATH.matcher(spec.path("ChildPath").asText());
+      Matcher parent = PATH.matcher(spec.path("ParentPath").asText());
+      if (!child.matches() || !parent.matches() || !child.group(1).equals(parent.group(1))
+          || child.group(2).equals(parent.group(2))) {
+        return Optional.empty();
+      }
+      return Optional.of(new ElementPaths(child.group(1), child.group(2), parent.group(2)));
+    }
+  }
 
   /** A Static rule that cannot be compiled, with the reason. */
   record NotCheckable(String reason) implements Check {}
@@ -126,7 +147,11 @@ final class RuleCompiler {
         return new DatasetCheck(function, req, columns);
       }
       case "JSONCheckPathDistinctParent" -> {
-        return new NotCheckable("dataset-level JSON parent/child count is not implemented");
+        Optional<ElementPaths> paths = ElementPaths.of(req);
+        if (paths.isEmpty()) {
+          return new NotCheckable("child and parent paths are not keys of one JSON array ($.A[*].key)");
+        }
+        return new DatasetCheck(function, req, Set.of(req.path("ColumnName").asText()));
       }
       default -> {}
     }

@@ -3,9 +3,11 @@ package io.aifocus.normalize.focus;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
@@ -61,6 +63,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li>PricingCurrency ← BillingCurrency (pre-1.2 files priced in the billing currency);
  *       PricingCurrencyEffectiveCost, PricingCurrencyListUnitPrice, PricingCurrencyContractedUnitPrice ←
  *       EffectiveCost, ListUnitPrice, ContractedUnitPrice when PricingCurrency equals BillingCurrency;
+ *   <li>ServiceSubcategory ← "Other (ServiceCategory)" on rows without one (FOCUS 1.0/1.1 files);
  *   <li>older names ({@link #OLDER_NAMES}) fill their 1.3 column when it has no value.
  * </ul>
  *
@@ -88,6 +91,16 @@ public final class FocusUpgradeNormalizer implements Normalizer {
   /** aifocus extension columns that AWS FOCUS exports carry under the same names. */
   static final List<String> PROVIDER_EXTENSIONS =
       List.of(ExtensionColumns.SERVICE_CODE, ExtensionColumns.USAGE_TYPE, ExtensionColumns.OPERATION);
+
+  /** Unit price columns FOCUS 1.2+ requires to be non-negative. */
+  static final List<String> NON_NEGATIVE_PRICES =
+      List.of(FocusColumns.LIST_UNIT_PRICE, FocusColumns.CONTRACTED_UNIT_PRICE,
+          FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE);
+
+  private static final String USAGE = "Usage";
+  private static final String PURCHASE = "Purchase";
+  /** ServiceSubcategory of a pre-1.2 row: FOCUS' catch-all subcategory of its ServiceCategory. */
+  private static final String OTHER_SUBCATEGORY_FORMAT = "Other (%s)";
 
   private static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
@@ -146,6 +159,20 @@ public final class FocusUpgradeNormalizer implements Normalizer {
       }
     }
 
+    // FOCUS 1.2+: unit prices are non-negative (the sign of a credit is in its cost). Older exports wrote
+    // negative unit prices on credit rows; where FOCUS allows a null unit price (not Usage, not Purchase) the
+    // price is dropped, the costs are kept as delivered.
+    Column category = values.get(FocusColumns.CHARGE_CATEGORY);
+    if (category != null) {
+      Column priceMayBeNull = category.isNull().or(not(category.isin(USAGE, PURCHASE)));
+      for (String price : NON_NEGATIVE_PRICES) {
+        Column value = values.get(price);
+        if (value != null) {
+          values.put(price, when(not(priceMayBeNull.and(value.lt(0))), value));
+        }
+      }
+    }
+
     FocusRow row = new FocusRow();
     values.forEach(row::set);
     fillUpgrades(row, values, in);
@@ -192,6 +219,15 @@ public final class FocusUpgradeNormalizer implements Normalizer {
     row.set(
         FocusColumns.HOST_PROVIDER_NAME,
         when(in.hasHostProviderName(), value(values, FocusColumns.HOST_PROVIDER_NAME)).otherwise(provider));
+
+    // ServiceSubcategory (FOCUS 1.2, not null since): files without it get the catch-all "Other (<category>)",
+    // an allowed value of every category, rather than a guess at a finer subcategory.
+    Column category = value(values, FocusColumns.SERVICE_CATEGORY);
+    row.set(
+        FocusColumns.SERVICE_SUBCATEGORY,
+        coalesce(
+            value(values, FocusColumns.SERVICE_SUBCATEGORY),
+            when(category.isNotNull(), format_string(OTHER_SUBCATEGORY_FORMAT, category))));
 
     Column billingCurrency = value(values, FocusColumns.BILLING_CURRENCY);
     Column pricingCurrency = coalesce(value(values, FocusColumns.PRICING_CURRENCY), billingCurrency);

@@ -63,7 +63,8 @@ class FocusUpgradeNormalizerTest {
           FocusColumns.PRICING_CURRENCY,
           FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST,
           FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE,
-          FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE);
+          FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE,
+          FocusColumns.SERVICE_SUBCATEGORY);
 
   private final FocusUpgradeNormalizer normalizer = new FocusUpgradeNormalizer();
 
@@ -115,7 +116,20 @@ class FocusUpgradeNormalizerTest {
       assertSameDecimal(row, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, FocusColumns.EFFECTIVE_COST);
       assertSameDecimal(row, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, FocusColumns.LIST_UNIT_PRICE);
       assertSameDecimal(row, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, FocusColumns.CONTRACTED_UNIT_PRICE);
+      // FOCUS 1.0 has no ServiceSubcategory: the catch-all of the row's category, an allowed 1.3 value
+      String subcategory = "Other (" + row.getAs(FocusColumns.SERVICE_CATEGORY) + ")";
+      assertThat((String) row.getAs(FocusColumns.SERVICE_SUBCATEGORY)).isEqualTo(subcategory);
+      assertThat(FocusSchema.costAndUsage().column(FocusColumns.SERVICE_SUBCATEGORY).allowedValuesByParent()
+          .get((String) row.getAs(FocusColumns.SERVICE_CATEGORY))).contains(subcategory);
     }
+    // the sample's one negative unit price (a credit) is really exercised: dropped, its costs kept
+    List<Map<String, String>> negativePrices = input.stream()
+        .filter(r -> !CsvRecords.isNull(r.get(FocusColumns.CONTRACTED_UNIT_PRICE))
+            && new BigDecimal(r.get(FocusColumns.CONTRACTED_UNIT_PRICE)).signum() < 0)
+        .toList();
+    assertThat(negativePrices).extracting(r -> r.get(FocusColumns.CHARGE_CATEGORY)).containsExactly("Credit");
+    assertThat(focus).noneMatch(r -> r.getAs(FocusColumns.CONTRACTED_UNIT_PRICE) != null
+        && ((BigDecimal) r.getAs(FocusColumns.CONTRACTED_UNIT_PRICE)).signum() < 0);
     assertThat(focus.stream().map(r -> (String) r.getAs(FocusColumns.SERVICE_PROVIDER_NAME)).collect(Collectors.toSet()))
         .isEqualTo(input.stream().map(r -> r.get(FocusColumns.PROVIDER_NAME)).collect(Collectors.toSet()));
 
@@ -502,6 +516,11 @@ class FocusUpgradeNormalizerTest {
       if (!column.allowedValues().isEmpty() && cell != null) {
         String value = cell;
         cell = column.allowedValues().stream().filter(v -> v.equalsIgnoreCase(value)).findFirst().orElse(cell);
+      }
+      String category = record.get(FocusColumns.CHARGE_CATEGORY);
+      if (FocusUpgradeNormalizer.NON_NEGATIVE_PRICES.contains(column.id()) && !CsvRecords.isNull(cell)
+          && new BigDecimal(cell.strip()).signum() < 0 && !List.of("Usage", "Purchase").contains(category)) {
+        cell = null; // FOCUS 1.2+: no negative unit prices; dropped where the charge category allows null
       }
       if (CsvRecords.isNull(cell)) {
         out.add(null);
