@@ -31,12 +31,17 @@ import java.util.Optional;
  * warehouse: ./warehouse
  * team-tag-keys: [team, Team, user:team, user_team, owner]
  * price-book: ./llm/price-book.csv
+ * s3:                      # optional overrides for s3:// paths (credentials: the AWS default chain)
+ *   endpoint: http://127.0.0.1:9000
+ *   region: eu-west-1
+ *   path-style-access: true
  * sources:
  *   - kind: aws-cur
- *     path: s3a://billing/cur/
+ *     path: s3://billing/cur/
  * </pre>
  */
-public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+public record JobConfig(
+    String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, S3Settings s3) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -46,6 +51,11 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     sources = List.copyOf(sources);
     teamTagKeys = List.copyOf(teamTagKeys);
     requireNonNull(priceBook, "priceBook is null");
+    requireNonNull(s3, "s3 is null");
+  }
+
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+    this(warehouse, sources, teamTagKeys, priceBook, S3Settings.DEFAULT);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -58,7 +68,8 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
   }
 
   /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
-  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook) {}
+  record File(
+      String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook, S3Settings.File s3) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -97,7 +108,8 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     String warehouse = parsed.warehouse() == null ? DEFAULT_WAREHOUSE : resolve(base, parsed.warehouse());
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
     Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
-    return new JobConfig(warehouse, specs, keys, priceBook);
+    S3Settings s3 = parsed.s3() == null ? S3Settings.DEFAULT : parsed.s3().toSettings();
+    return new JobConfig(warehouse, specs, keys, priceBook, s3);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

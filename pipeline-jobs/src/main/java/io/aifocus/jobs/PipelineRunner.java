@@ -85,15 +85,20 @@ final class PipelineRunner {
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
     progress.stage("run %s: %d source(s) into %s", runId, config.sources().size(), warehouse.root());
     List<SourceRun> all = new ArrayList<>();
-    for (SourceSpec spec : config.sources()) {
-      long t0 = System.currentTimeMillis();
-      try {
-        List<SourceRun> runs = runSource(spec, contextFor(config, spec, context));
-        appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
-        all.addAll(runs);
-      } catch (RuntimeException e) {
-        appendFailure(runId, startedAt, spec, System.currentTimeMillis() - t0, e);
-        throw e;
+    try (S3Inputs s3 = new S3Inputs(config.s3(), stagingRoot())) {
+      for (SourceSpec spec : config.sources()) {
+        long t0 = System.currentTimeMillis();
+        try {
+          NormalizeContext sourceContext = contextFor(config, spec, context);
+          List<SourceRun> runs = S3Inputs.isS3(spec.path())
+              ? runS3Source(s3, spec, sourceContext, runId, startedAt, t0)
+              : runSource(spec, null, sourceContext);
+          appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
+          all.addAll(runs);
+        } catch (RuntimeException e) {
+          appendFailure(runId, startedAt, spec, System.currentTimeMillis() - t0, e);
+          throw e;
+        }
       }
     }
     checkWrittenRows(runId, all);
@@ -118,9 +123,48 @@ final class PipelineRunner {
     return new NormalizeContext(run.runId(), run.ingestedAt(), run.teamTagKeys(), PriceBook.load(Path.of(book.get())));
   }
 
-  private List<SourceRun> runSource(SourceSpec spec, NormalizeContext context) {
+  /** Where s3:// inputs are staged: {@code java.io.tmpdir/aifocus-staging} (deleted after the run). */
+  private static Path stagingRoot() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "aifocus-staging");
+  }
+
+  /**
+   * An s3:// source: the latest delivery per billing period is staged and run like a local source; deliveries
+   * whose manifest is unchanged since the last run are skipped (recorded as SKIPPED in pipeline_runs).
+   */
+  private List<SourceRun> runS3Source(
+      S3Inputs s3, SourceSpec spec, NormalizeContext context, String runId, Instant startedAt, long t0) {
     String kind = spec.kind().id();
-    RawInput raw = Sources.reader(spec.kind()).load(spark, withPriceBook(spec, context));
+    S3Inputs.Staged staged =
+        s3.stage(spec, SourceDeliveriesTable.lastChecksums(spark, warehouse, kind, spec.path()));
+    for (S3Inputs.Delivery d : staged.deliveries()) {
+      progress.stage("%s: %s: latest delivery of %s is %s (%d file(s))",
+          kind, spec.path(), d.period(), d.manifest(), d.files().size());
+    }
+    for (S3Inputs.Delivery d : staged.unchanged()) {
+      String message = "delivery of " + d.period() + " unchanged since the last run (manifest " + d.manifest()
+          + ", sha256 " + d.sha256().substring(0, 12) + "…): skipped";
+      progress.stage("%s: %s: %s", kind, spec.path(), message);
+      append(List.of(RowFactory.create(runId, kind, spec.path(),
+          scala.jdk.javaapi.CollectionConverters.asScala(d.files()).toSeq(), null, null, null, null,
+          null, null, null, null, true, startedAt, System.currentTimeMillis() - t0, "SKIPPED", message)));
+    }
+    if (staged.nothingToRead()) {
+      return List.of();
+    }
+    List<SourceRun> runs = runSource(spec, staged, context);
+    SourceDeliveriesTable.record(spark, warehouse, runId, kind, spec.path(), staged.deliveries(), startedAt);
+    return runs;
+  }
+
+  /** One source; {@code staged} is its local copy when it is an s3:// source, else null. */
+  private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context) {
+    String kind = spec.kind().id();
+    SourceSpec read = staged == null ? spec : staged.localSpec();
+    RawInput raw = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
+    if (staged != null) {
+      raw = staged.restore(raw);
+    }
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
 
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
