@@ -29,6 +29,19 @@ public final class PipelineRunsTable {
   public static final String DURATION_MS = "duration_ms";
   public static final String STATUS = "status";
   public static final String MESSAGE = "message";
+  /**
+   * Usage-vs-cost columns (added by schema evolution, null on other rows): one row per run, provider, UTC
+   * charge day and currency whose billed amount was distributed over priced usage (docs/reconciliation.md).
+   */
+  public static final String PROVIDER = "provider";
+  public static final String CHARGE_DAY = "charge_day";
+  public static final String CURRENCY = "currency";
+  public static final String PRICED_USAGE = "priced_usage";
+  public static final String BILLED_AMOUNT = "billed_amount";
+  /** priced usage − billed amount: what the price book does not explain. */
+  public static final String DRIFT = "drift";
+  /** Cost-report rows replaced by the distribution (not written, so the spend counts once). */
+  public static final String ROWS_SUPERSEDED = "rows_superseded";
 
   private static final StructType SCHEMA =
       DataTypes.createStructType(
@@ -51,10 +64,28 @@ public final class PipelineRunsTable {
               field(STATUS, DataTypes.StringType),
               field(MESSAGE, DataTypes.StringType)));
 
+  private static final StructType SCHEMA_WITH_DRIFT = SCHEMA
+      .add(field(PROVIDER, DataTypes.StringType))
+      .add(field(CHARGE_DAY, DataTypes.TimestampType))
+      .add(field(CURRENCY, DataTypes.StringType))
+      .add(field(PRICED_USAGE, DataTypes.createDecimalType(38, 12)))
+      .add(field(BILLED_AMOUNT, DataTypes.createDecimalType(38, 12)))
+      .add(field(DRIFT, DataTypes.createDecimalType(38, 12)))
+      .add(field(ROWS_SUPERSEDED, DataTypes.LongType));
+
   private PipelineRunsTable() {}
 
+  /** The columns every row has (what per-source rows are written with). */
   public static StructType schema() {
     return SCHEMA;
+  }
+
+  /**
+   * {@link #schema()} plus the usage-vs-cost columns. Tables written before these columns existed gain them
+   * on the first such write (Delta mergeSchema: nullable columns appended, older rows read them as null).
+   */
+  public static StructType schemaWithDrift() {
+    return SCHEMA_WITH_DRIFT;
   }
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType type) {

@@ -12,7 +12,15 @@ public enum SourceKind {
   /** The aifocus JSONL request log of an LLM gateway or application, priced from the price book. */
   GATEWAY_LOG("gateway-log"),
   /** OpenAI Costs API pages (billed amounts per day, optionally per line item and project). */
-  OPENAI_COSTS("openai-costs");
+  OPENAI_COSTS("openai-costs"),
+  /** OpenAI Usage API pages (completions, embeddings): tokens per bucket, priced from the price book. */
+  OPENAI_USAGE("openai-usage"),
+  /** Anthropic Admin API usage report pages (messages): tokens per bucket, priced from the price book. */
+  ANTHROPIC_USAGE("anthropic-usage"),
+  /** Anthropic Admin API cost report pages: billed amounts per day (amounts in cents). */
+  ANTHROPIC_COST("anthropic-cost"),
+  /** LiteLLM proxy spend logs (LiteLLM_SpendLogs as CSV or JSONL): one row per request at LiteLLM's own price. */
+  LITELLM_SPEND("litellm-spend");
 
   private final String id;
 

@@ -5,12 +5,20 @@ import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceReader;
 import io.aifocus.ingest.awscur.AwsCurReader;
 import io.aifocus.ingest.focus.FocusFileReader;
+import io.aifocus.ingest.llm.AnthropicCostReader;
+import io.aifocus.ingest.llm.AnthropicUsageReader;
 import io.aifocus.ingest.llm.GatewayLogReader;
+import io.aifocus.ingest.llm.LiteLlmSpendReader;
 import io.aifocus.ingest.llm.OpenAiCostsReader;
+import io.aifocus.ingest.llm.OpenAiUsageReader;
 import io.aifocus.normalize.awscur.AwsCurNormalizer;
 import io.aifocus.normalize.focus.FocusUpgradeNormalizer;
+import io.aifocus.normalize.llm.AnthropicCostNormalizer;
+import io.aifocus.normalize.llm.AnthropicUsageNormalizer;
 import io.aifocus.normalize.llm.GatewayLogNormalizer;
+import io.aifocus.normalize.llm.LiteLlmSpendNormalizer;
 import io.aifocus.normalize.llm.OpenAiCostsNormalizer;
+import io.aifocus.normalize.llm.OpenAiUsageNormalizer;
 
 /** The registry of source kinds: one reader and one normalizer per {@link SourceKind}. */
 final class Sources {
@@ -22,6 +30,10 @@ final class Sources {
       case FOCUS -> new FocusFileReader();
       case GATEWAY_LOG -> new GatewayLogReader();
       case OPENAI_COSTS -> new OpenAiCostsReader();
+      case OPENAI_USAGE -> new OpenAiUsageReader();
+      case ANTHROPIC_USAGE -> new AnthropicUsageReader();
+      case ANTHROPIC_COST -> new AnthropicCostReader();
+      case LITELLM_SPEND -> new LiteLlmSpendReader();
     };
   }
 
@@ -31,6 +43,10 @@ final class Sources {
       case FOCUS -> new FocusUpgradeNormalizer();
       case GATEWAY_LOG -> new GatewayLogNormalizer();
       case OPENAI_COSTS -> new OpenAiCostsNormalizer();
+      case OPENAI_USAGE -> new OpenAiUsageNormalizer();
+      case ANTHROPIC_USAGE -> new AnthropicUsageNormalizer();
+      case ANTHROPIC_COST -> new AnthropicCostNormalizer();
+      case LITELLM_SPEND -> new LiteLlmSpendNormalizer();
     };
   }
 }

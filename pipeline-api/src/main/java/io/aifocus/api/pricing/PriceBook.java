@@ -5,6 +5,10 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import java.io.BufferedReader;
@@ -67,9 +71,12 @@ public final class PriceBook {
     return new PriceBook("(no price book configured)", List.of());
   }
 
+  /** Reads the CSV form, or the YAML form when the file name ends in {@code .yaml} / {@code .yml}. */
   public static PriceBook load(Path file) {
     try {
-      return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      return lower.endsWith(".yaml") || lower.endsWith(".yml") ? parseYaml(file.toString(), text) : parse(file.toString(), text);
     } catch (IOException e) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, file + ": cannot read price book: " + e.getMessage(), e);
     }
@@ -81,7 +88,7 @@ public final class PriceBook {
     try (BufferedReader reader = new BufferedReader(new StringReader(csv))) {
       String header = reader.readLine();
       if (header == null || !split(header.replace("\uFEFF", "")).equals(HEADER)) {
-        throw bad(name, 1, "header", "expected header " + String.join(",", HEADER));
+        throw bad(name, "1", "header", "expected header " + String.join(",", HEADER));
       }
       String line;
       int number = 1;
@@ -92,13 +99,13 @@ public final class PriceBook {
         }
         List<String> cells = split(line);
         if (cells.size() != HEADER.size()) {
-          throw bad(name, number, "line", "expected " + HEADER.size() + " fields, got " + cells.size());
+          throw bad(name, String.valueOf(number), "line", "expected " + HEADER.size() + " fields, got " + cells.size());
         }
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 0; i < HEADER.size(); i++) {
           row.put(HEADER.get(i), cells.get(i).strip());
         }
-        out.add(price(name, number, row));
+        out.add(price(name, String.valueOf(number), row));
       }
     } catch (IOException e) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, name + ": cannot read price book", e);
@@ -106,7 +113,46 @@ public final class PriceBook {
     return new PriceBook(name, out);
   }
 
-  private static Price price(String name, int line, Map<String, String> row) {
+  /**
+   * Parses the YAML form: a top-level {@code prices} list of mappings whose keys are the CSV columns
+   * ({@link #HEADER}; absent keys = empty cells). Fails with AIF-9001 naming the file, the entry
+   * ({@code prices[i]}) and the key.
+   */
+  public static PriceBook parseYaml(String name, String yaml) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(yaml);
+    } catch (IOException e) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, name + ": not a YAML price book: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject() || !root.path("prices").isArray() || root.size() != 1) {
+      throw bad(name, "top level", "prices", "expected a mapping with one key 'prices' holding a list of prices");
+    }
+    List<Price> out = new ArrayList<>();
+    for (int i = 0; i < root.get("prices").size(); i++) {
+      String location = "prices[" + i + "]";
+      JsonNode entry = root.get("prices").get(i);
+      if (!entry.isObject()) {
+        throw bad(name, location, "entry", "expected a mapping of price book columns");
+      }
+      Map<String, String> row = new LinkedHashMap<>();
+      HEADER.forEach(column -> row.put(column, ""));
+      for (Map.Entry<String, JsonNode> field : entry.properties()) {
+        if (!HEADER.contains(field.getKey())) {
+          throw bad(name, location, field.getKey(), "unknown key (expected one of " + String.join(", ", HEADER) + ")");
+        }
+        JsonNode value = field.getValue();
+        if (value.isContainerNode()) {
+          throw bad(name, location, field.getKey(), "expected a single value");
+        }
+        row.put(field.getKey(), value.isNull() ? "" : value.isNumber() ? value.decimalValue().toPlainString() : value.asText().strip());
+      }
+      out.add(price(name, location, row));
+    }
+    return new PriceBook(name, out);
+  }
+
+  private static Price price(String name, String line, Map<String, String> row) {
     Map<TokenType, BigDecimal> regular = new EnumMap<>(TokenType.class);
     putPrice(name, line, row, "input_per_1m", TokenType.INPUT, regular);
     putPrice(name, line, row, "output_per_1m", TokenType.OUTPUT, regular);
@@ -144,7 +190,7 @@ public final class PriceBook {
     }
   }
 
-  private static void putPrice(String name, int line, Map<String, String> row, String column, TokenType type,
+  private static void putPrice(String name, String line, Map<String, String> row, String column, TokenType type,
       Map<TokenType, BigDecimal> into) {
     String value = row.get(column);
     if (value.isEmpty()) {
@@ -158,7 +204,7 @@ public final class PriceBook {
     into.put(type, price);
   }
 
-  private static BigDecimal decimal(String name, int line, String column, String value) {
+  private static BigDecimal decimal(String name, String line, String column, String value) {
     try {
       return new BigDecimal(value);
     } catch (NumberFormatException e) {
@@ -167,7 +213,7 @@ public final class PriceBook {
   }
 
   /** {@code 2026-11-15} (midnight UTC) or an ISO-8601 instant. */
-  private static Instant instant(String name, int line, String column, String value) {
+  private static Instant instant(String name, String line, String column, String value) {
     try {
       return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
     } catch (DateTimeParseException e) {
@@ -175,7 +221,7 @@ public final class PriceBook {
     }
   }
 
-  private static PipelineException bad(String name, int line, String column, String message) {
+  private static PipelineException bad(String name, String line, String column, String message) {
     return new PipelineException(PipelineErrorCode.INVALID_CONFIG, name + ":" + line + ": price book column " + column
         + ": " + message);
   }

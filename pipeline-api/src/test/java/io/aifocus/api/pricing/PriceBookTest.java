@@ -66,4 +66,27 @@ class PriceBookTest {
     assertThatThrownBy(() -> PriceBook.parse("p.csv", header + "\nv,openai,gpt*,2026-11-01,,USD,1.1234567,1,,,,,,,\n"))
         .hasMessageContaining("at most 6 decimal places");
   }
+
+  @Test
+  void theYamlFormHoldsTheSamePricesAsTheCsvForm() {
+    PriceBook yaml = PriceBook.load(SparkTestSession.projectRoot().resolve("sample-data/llm/price-book.yaml"));
+    assertThat(yaml.prices()).hasSize(BOOK.prices().size()).isEqualTo(BOOK.prices());
+    assertThat(yaml.name()).isEqualTo("price-book.yaml");
+  }
+
+  @Test
+  void aBadYamlPriceBookNamesTheEntryAndKey() {
+    assertThatThrownBy(() -> PriceBook.parseYaml("p.yaml", "prices:\n  - version: v\n    provider: openai\n"
+        + "    model_pattern: x\n    effective_from: 2026-01-01\n    currency: USD\n    input_per_1m: abc\n"))
+        .isInstanceOf(PipelineException.class).hasMessageContaining("AIF-9001")
+        .hasMessageContaining("p.yaml:prices[0]: price book column input_per_1m: not a number: 'abc'");
+    assertThatThrownBy(() -> PriceBook.parseYaml("p.yaml", "prices:\n  - version: v\n    inptu_per_1m: 1\n"))
+        .hasMessageContaining("p.yaml:prices[0]: price book column inptu_per_1m: unknown key");
+    assertThatThrownBy(() -> PriceBook.parseYaml("p.yaml", "price: []\n"))
+        .hasMessageContaining("p.yaml:top level: price book column prices: expected a mapping with one key 'prices'");
+    // a price with more than 6 decimal places is rejected in YAML as in CSV (no floating point on the way)
+    assertThatThrownBy(() -> PriceBook.parseYaml("p.yaml", "prices:\n  - version: v\n    provider: openai\n"
+        + "    model_pattern: x\n    effective_from: 2026-01-01\n    currency: USD\n    input_per_1m: 0.1234567\n"))
+        .hasMessageContaining("at most 6 decimal places");
+  }
 }

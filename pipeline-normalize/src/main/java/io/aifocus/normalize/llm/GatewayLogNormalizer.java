@@ -128,10 +128,11 @@ public final class GatewayLogNormalizer implements Normalizer {
     row.set(SERVICE_SUBCATEGORY, lit("Generative AI"));
     row.set(SERVICE_NAME, concat(providerName, lit(" API")));
     Column normalizedModel = ModelIds.fromUsageType(model);
-    row.set(SKU_ID, concat(providerId, lit("/"), normalizedModel));
+    Column skuId = concat(providerId, lit("/"), normalizedModel);
+    row.set(SKU_ID, skuId);
     row.set(SKU_METER, meter);
     Column priced = unitPrice.isNotNull();
-    row.set(SKU_PRICE_ID, when(priced, concat(book.version(index), lit("/"), type, when(batch, lit("/batch")).otherwise(lit("")))));
+    row.set(SKU_PRICE_ID, when(priced, TokenUsageRows.skuPriceId(skuId, book.version(index), type, batch)));
     row.set(PRICING_CATEGORY, when(priced, lit("Standard")));
     row.set(PRICING_UNIT, when(priced, lit("1000000 Tokens")));
     row.set(PRICING_QUANTITY, when(priced, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));

@@ -77,6 +77,7 @@ public final class OpenAiCostsNormalizer implements Normalizer {
     row.set(BILLING_ACCOUNT_TYPE, lit("Organization"));
     Column project = Parse.text(col(PROJECT_ID));
     row.set(SUB_ACCOUNT_ID, project);
+    row.set(SUB_ACCOUNT_NAME, project); // the API gives ids only; FOCUS requires a name with an id
     row.set(SUB_ACCOUNT_TYPE, when(project.isNotNull(), lit("Project")));
     row.set(BILLING_PERIOD_START, month);
     row.set(BILLING_PERIOD_END, add_months(month, 1).cast(DataTypes.TimestampType));

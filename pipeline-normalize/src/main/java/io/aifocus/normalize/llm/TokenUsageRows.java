@@ -1,0 +1,146 @@
+package io.aifocus.normalize.llm;
+
+import static io.aifocus.schema.FocusColumns.*;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.pricing.PriceBook;
+import io.aifocus.api.pricing.TokenType;
+import io.aifocus.normalize.FocusRow;
+import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.Rejections;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.source.RawColumn;
+import io.aifocus.schema.source.RawSchema;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The FOCUS columns every priced token row shares (provider usage exports): prices and costs from the
+ * price book, quantities in tokens, the token x_ columns, the provider names. One place, so every token
+ * source prices and labels rows alike. Mapping: docs/sources/openai-usage.md, anthropic-usage.md.
+ */
+final class TokenUsageRows {
+  static final Map<String, String> PROVIDER_NAMES = GatewayLogNormalizer.PROVIDERS;
+
+  private TokenUsageRows() {}
+
+  /** Sets the provider name columns, service and category columns. */
+  static void provider(FocusRow row, String displayName) {
+    Column name = lit(displayName);
+    row.set(INVOICE_ISSUER_NAME, name);
+    row.set(PROVIDER_NAME, name);
+    row.set(SERVICE_PROVIDER_NAME, name);
+    row.set(PUBLISHER_NAME, name);
+    row.set(HOST_PROVIDER_NAME, name);
+    row.set(SERVICE_CATEGORY, lit("AI and Machine Learning"));
+    row.set(SERVICE_SUBCATEGORY, lit("Generative AI"));
+    row.set(SERVICE_NAME, lit(displayName + " API"));
+    row.set(CHARGE_CATEGORY, lit("Usage"));
+    row.set(CHARGE_FREQUENCY, lit("Usage-Based"));
+  }
+
+  /**
+   * Sets the price, cost, quantity and token columns of a row of {@code type} with {@code tokens} tokens;
+   * {@code index} must be a column reference to the materialized price index. Returns the cost (null when
+   * unpriced).
+   */
+  static Column price(FocusRow row, PriceBook book, Column index, Column type, Column tokens, Column batch,
+      Column requestInputTokens, Column skuId) {
+    Column unitPrice = book.unitPricePerMillion(index, type, batch, requestInputTokens);
+    Column cost = book.cost(index, type, batch, requestInputTokens, tokens);
+    Column currency = book.currency(index);
+    row.set(BILLED_COST, cost);
+    row.set(EFFECTIVE_COST, cost);
+    row.set(LIST_COST, cost);
+    row.set(CONTRACTED_COST, cost);
+    row.set(BILLING_CURRENCY, currency);
+    row.set(PRICING_CURRENCY, currency);
+    row.set(PRICING_CURRENCY_EFFECTIVE_COST, cost);
+    Column priced = unitPrice.isNotNull();
+    row.set(SKU_METER, meter(type));
+    row.set(SKU_ID, skuId);
+    row.set(SKU_PRICE_ID, when(priced, skuPriceId(skuId, book.version(index), type, batch)));
+    row.set(PRICING_CATEGORY, when(priced, lit("Standard")));
+    row.set(PRICING_UNIT, when(priced, lit("1000000 Tokens")));
+    row.set(PRICING_QUANTITY, when(priced, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
+    row.set(LIST_UNIT_PRICE, unitPrice);
+    row.set(CONTRACTED_UNIT_PRICE, unitPrice);
+    row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, unitPrice);
+    row.set(PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, unitPrice);
+    row.set(CONSUMED_QUANTITY, tokens);
+    row.set(CONSUMED_UNIT, lit("Tokens"));
+    row.set(ExtensionColumns.USAGE_TYPE, type);
+    row.set(ExtensionColumns.PRICE_BOOK_VERSION, book.version(index));
+    row.set(ExtensionColumns.INPUT_TOKENS, when(type.equalTo(lit(TokenType.INPUT.id())), tokens));
+    row.set(ExtensionColumns.OUTPUT_TOKENS, when(type.equalTo(lit(TokenType.OUTPUT.id())), tokens));
+    row.set(ExtensionColumns.CACHED_INPUT_TOKENS, when(type.equalTo(lit(TokenType.CACHE_READ.id())), tokens));
+    row.set(ExtensionColumns.CACHE_WRITE_TOKENS, when(type.equalTo(lit(TokenType.CACHE_WRITE_5M.id()))
+        .or(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id()))), tokens));
+    return cost;
+  }
+
+  /**
+   * {@code <SkuId>/<price version>/<token type>[/batch]}: one price row (a model pattern) prices several
+   * models, so the SKU is part of the id (FOCUS: a SkuPriceId has exactly one parent SkuId).
+   */
+  static Column skuPriceId(Column skuId, Column version, Column type, Column batch) {
+    return concat(skuId, lit("/"), version, lit("/"), type, when(batch, lit("/batch")).otherwise(lit("")));
+  }
+
+  static Column meter(Column type) {
+    Column out = lit(null).cast(DataTypes.StringType);
+    for (TokenType t : TokenType.values()) {
+      out = when(type.equalTo(lit(t.id())), lit(t.meter())).otherwise(out);
+    }
+    return out;
+  }
+
+  /**
+   * Number and timestamp checks of every scalar raw column, required values, and token counts that must be
+   * whole and non-negative ({@code decimal} columns), checked on every row of a record so a record is
+   * accepted or quarantined as a whole.
+   */
+  static void checkRawValues(Rejections rejections, RawSchema schema, Function<String, Column> raw) {
+    checkRawValues(rejections, schema, raw, Set.of());
+  }
+
+  /** As above; {@code amounts} are decimal columns holding money, not counts (any decimal accepted). */
+  static void checkRawValues(Rejections rejections, RawSchema schema, Function<String, Column> raw, Set<String> amounts) {
+    for (RawColumn column : schema.scalarColumns()) {
+      Column value = raw.apply(column.name());
+      switch (column.type()) {
+        case "decimal" -> {
+          Column parsed = Parse.decimal(value);
+          rejections.number(column.name(), value, parsed);
+          if (amounts.contains(column.name())) {
+            continue;
+          }
+          rejections.check(column.name(), parsed.isNotNull().and(parsed.lt(lit(0)).or(parsed.notEqual(floor(parsed)))),
+              PipelineErrorCode.INVALID_VALUE, concat(lit(column.name() + ": not a whole non-negative count: '"),
+                  value.cast(DataTypes.StringType), lit("'")));
+        }
+        case "timestamp" -> rejections.timestamp(column.name(), value, Parse.timestamp(value));
+        default -> { }
+      }
+    }
+    for (String required : schema.requiredColumns()) {
+      rejections.required(required, raw.apply(required));
+    }
+  }
+
+  /** A PRICE_NOT_FOUND check: the row has what pricing needs but no price. */
+  static void checkPriced(Rejections rejections, Column pricable, Column cost, String provider, Column model,
+      Column type, Column at, PriceBook book) {
+    rejections.check("model", pricable.and(cost.isNull()), PipelineErrorCode.PRICE_NOT_FOUND,
+        concat(lit("no price for provider '" + provider + "', model '"), org.apache.spark.sql.functions.coalesce(model, lit("")),
+            lit("', token type "), type, lit(" at "), at.cast(DataTypes.StringType),
+            lit(" in price book " + book.name())));
+  }
+}
