@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterIT {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
   private static final List<ChildJvm> PROCESSES = new ArrayList<>();
   private static Path root;
   private static Path sparkHome;
