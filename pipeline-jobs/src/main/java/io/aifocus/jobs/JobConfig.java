@@ -41,7 +41,12 @@ import java.util.Optional;
  * </pre>
  */
 public record JobConfig(
-    String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, S3Settings s3) {
+    String warehouse,
+    List<SourceSpec> sources,
+    List<String> teamTagKeys,
+    Optional<String> priceBook,
+    RunScope scope,
+    S3Settings s3) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -51,15 +56,28 @@ public record JobConfig(
     sources = List.copyOf(sources);
     teamTagKeys = List.copyOf(teamTagKeys);
     requireNonNull(priceBook, "priceBook is null");
+    requireNonNull(scope, "scope is null");
     requireNonNull(s3, "s3 is null");
   }
 
+  /** A run over every billing period of its inputs, with the SDK's S3 defaults. */
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
-    this(warehouse, sources, teamTagKeys, priceBook, S3Settings.DEFAULT);
+    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT);
+  }
+
+  /** A run limited to {@code scope}, with the SDK's S3 defaults. */
+  public JobConfig(
+      String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, RunScope scope) {
+    this(warehouse, sources, teamTagKeys, priceBook, scope, S3Settings.DEFAULT);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
     this(warehouse, sources, teamTagKeys, Optional.empty());
+  }
+
+  /** The same run limited to the billing periods of {@code runScope} (--period, --since). */
+  public JobConfig withScope(RunScope runScope) {
+    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3);
   }
 
   /** The price book of one source: its own {@code price-book} option, else the run's. */
@@ -73,14 +91,39 @@ public record JobConfig(
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
-  /** Reads a YAML config file; relative source paths resolve against the file's directory. */
+  /** Reads a local YAML config file; relative source paths resolve against the file's directory. */
   public static JobConfig fromYaml(Path file) {
+    return parse(file.toString(), file.toAbsolutePath().getParent().toString(), () -> Files.newInputStream(file));
+  }
+
+  /**
+   * Reads a YAML config file from a local path or any Hadoop file system URI ({@code s3a://bucket/aifocus.yaml},
+   * {@code file:///etc/aifocus.yaml}); relative paths in it resolve against the file's directory.
+   */
+  public static JobConfig fromYaml(String location, org.apache.hadoop.conf.Configuration hadoop) {
+    if (!isUri(location)) {
+      return fromYaml(Path.of(location));
+    }
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(location);
+    return parse(location, file.getParent().toString(), () -> file.getFileSystem(hadoop).open(file));
+  }
+
+  /** Whether a location names its file system ({@code s3a://...}, {@code file:/...}) rather than a local path. */
+  static boolean isUri(String location) {
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") && !Path.of(location).isAbsolute();
+  }
+
+  private interface Opener {
+    InputStream open() throws IOException;
+  }
+
+  private static JobConfig parse(String file, String base, Opener opener) {
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     File parsed;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = opener.open()) {
       parsed = yaml.readValue(in, File.class);
     } catch (JsonMappingException e) {
       throw new PipelineException(
@@ -91,7 +134,6 @@ public record JobConfig(
     if (parsed == null) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, file + ": config file is empty");
     }
-    Path base = file.toAbsolutePath().getParent();
     List<SourceSpec> specs = new ArrayList<>();
     if (parsed.sources() != null) {
       for (int i = 0; i < parsed.sources().size(); i++) {
@@ -109,7 +151,7 @@ public record JobConfig(
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
     Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
     S3Settings s3 = parsed.s3() == null ? S3Settings.DEFAULT : parsed.s3().toSettings();
-    return new JobConfig(warehouse, specs, keys, priceBook, s3);
+    return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */
@@ -122,11 +164,14 @@ public record JobConfig(
     return SourceSpec.of(SourceKind.fromId(value.substring(0, eq)), value.substring(eq + 1));
   }
 
-  static String resolve(Path base, String path) {
-    if (path.contains("://") || Path.of(path).isAbsolute()) {
+  static String resolve(String base, String path) {
+    if (isUri(path) || Path.of(path).isAbsolute()) {
       return path;
     }
-    return base.resolve(path).normalize().toString();
+    if (isUri(base)) {
+      return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(base), path.replaceFirst("^(\\./)+", "")).toString();
+    }
+    return Path.of(base).resolve(path).normalize().toString();
   }
 
   private static String location(JsonMappingException e) {

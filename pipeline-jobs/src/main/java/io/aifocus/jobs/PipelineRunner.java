@@ -83,7 +83,8 @@ final class PipelineRunner {
     Instant startedAt = Instant.now();
     String runId = runId(startedAt);
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
-    progress.stage("run %s: %d source(s) into %s", runId, config.sources().size(), warehouse.root());
+    progress.stage("run %s: %d source(s) into %s, %s", runId, config.sources().size(), warehouse.root(),
+        config.scope().label());
     List<SourceRun> all = new ArrayList<>();
     try (S3Inputs s3 = new S3Inputs(config.s3(), stagingRoot())) {
       for (SourceSpec spec : config.sources()) {
@@ -91,12 +92,16 @@ final class PipelineRunner {
         try {
           NormalizeContext sourceContext = contextFor(config, spec, context);
           List<SourceRun> runs = S3Inputs.isS3(spec.path())
-              ? runS3Source(s3, spec, sourceContext, runId, startedAt, t0)
-              : runSource(spec, null, sourceContext);
+              ? runS3Source(s3, spec, sourceContext, config.scope(), runId, startedAt, t0)
+              : runSource(spec, null, sourceContext, config.scope());
           appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
           all.addAll(runs);
-        } catch (RuntimeException e) {
-          appendFailure(runId, startedAt, spec, System.currentTimeMillis() - t0, e);
+        } catch (Exception e) { // incl. SparkException, which Spark throws undeclared from jobs
+          Optional<PipelineException> unreadable = InputFailures.unreadableFile(e);
+          appendFailure(runId, startedAt, spec, System.currentTimeMillis() - t0, unreadable.isPresent() ? unreadable.get() : e);
+          if (unreadable.isPresent()) {
+            throw unreadable.get();
+          }
           throw e;
         }
       }
@@ -136,7 +141,7 @@ final class PipelineRunner {
    * whose manifest is unchanged since the last run are skipped (recorded as SKIPPED in pipeline_runs).
    */
   private List<SourceRun> runS3Source(
-      S3Inputs s3, SourceSpec spec, NormalizeContext context, String runId, Instant startedAt, long t0) {
+      S3Inputs s3, SourceSpec spec, NormalizeContext context, RunScope scope, String runId, Instant startedAt, long t0) {
     String kind = spec.kind().id();
     S3Inputs.Staged staged =
         s3.stage(spec, SourceDeliveriesTable.lastChecksums(spark, warehouse, kind, spec.path()));
@@ -155,34 +160,42 @@ final class PipelineRunner {
     if (staged.nothingToRead()) {
       return List.of();
     }
-    List<SourceRun> runs = runSource(spec, staged, context);
+    List<SourceRun> runs = runSource(spec, staged, context, scope);
     SourceDeliveriesTable.record(spark, warehouse, runId, kind, spec.path(), staged.deliveries(), startedAt);
     return runs;
   }
 
   /** One source; {@code staged} is its local copy when it is an s3:// source, else null. */
-  private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context) {
+  private List<SourceRun> runSource(
+      SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope) {
     String kind = spec.kind().id();
     SourceSpec read = staged == null ? spec : staged.localSpec();
-    RawInput raw = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
-    if (staged != null) {
-      raw = staged.restore(raw);
-    }
+    RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
+    RawInput raw = scope.apply(staged == null ? loaded : staged.restore(loaded));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
 
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
     Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
-    for (Row r : raw.rows()
+    long outOfScope = 0;
+    for (Row r : loaded.rows()
         .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
         .groupBy(col("p"))
         .agg(count(lit(1)), sum(col("a")))
         .collectAsList()) {
       Optional<Instant> period = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+      if (!scope.includes(period)) {
+        outOfScope += r.getLong(1);
+        continue;
+      }
       inputCounts.put(period, new long[] {r.getLong(1)});
       inputTotals.put(period, r.isNullAt(2) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(2).setScale(12));
     }
     long rowsIn = inputCounts.values().stream().mapToLong(c -> c[0]).sum();
     progress.stage("%s: %d input row(s)", kind, rowsIn);
+    if (outOfScope > 0) {
+      progress.stage("%s: %d row(s) outside %s left out (rows without a parsable billing period included)",
+          kind, outOfScope, scope.label());
+    }
 
     NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
     Dataset<Row> focus = result.focus().persist(StorageLevel.MEMORY_AND_DISK());
@@ -192,7 +205,9 @@ final class PipelineRunner {
       Map<Optional<Instant>, Object[]> bad =
           aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       writeFocus(spec, focus);
-      writeQuarantine(spec, context, quarantine, raw.files());
+      writeQuarantine(spec, context, quarantine, raw.files(), scope);
+      progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
+          bad.values().stream().mapToLong(q -> (long) q[0]).sum());
 
       TreeSet<Optional<Instant>> periods = new TreeSet<>(
           Comparator.comparing((Optional<Instant> p) -> p.orElse(Instant.MIN)));
@@ -270,22 +285,28 @@ final class PipelineRunner {
             .collect(Collectors.joining(" OR "))
         + ")";
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
-    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
-      focus.write().format("delta").mode(SaveMode.Append)
-          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
-          .save(path);
-    } else {
-      focus.write().format("delta").mode(SaveMode.Overwrite)
-          .option("replaceWhere", predicate)
-          .option("mergeSchema", "true")
-          .save(path);
-    }
+    DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+        focus.write().format("delta").mode(SaveMode.Append)
+            .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
+            .save(path);
+      } else {
+        focus.write().format("delta").mode(SaveMode.Overwrite)
+            .option("replaceWhere", predicate)
+            .option("mergeSchema", "true")
+            .save(path);
+      }
+    });
     progress.stage("%s: wrote %s (replacing %d billing account/period scope(s))",
         spec.kind().id(), CostAndUsageTable.TABLE_NAME, scopes.size());
   }
 
-  /** Writes rejected rows, replacing earlier quarantine rows of the same source kind and files. */
-  private void writeQuarantine(SourceSpec spec, NormalizeContext context, Dataset<Row> quarantine, List<String> files) {
+  /**
+   * Writes rejected rows, replacing earlier quarantine rows of the same source kind and files (and, in a run
+   * limited by --period/--since, of the same billing periods).
+   */
+  private void writeQuarantine(
+      SourceSpec spec, NormalizeContext context, Dataset<Row> quarantine, List<String> files, RunScope scope) {
     Dataset<Row> rows = quarantine.select(
         lit(context.runId()).as(QuarantineTable.RUN_ID),
         col(QuarantineTable.SOURCE_KIND), col(QuarantineTable.SOURCE_FILE), col(QuarantineTable.SOURCE_LINE),
@@ -293,13 +314,18 @@ final class PipelineRunner {
         col(QuarantineTable.RAW_RECORD), col(QuarantineTable.BILLING_PERIOD_START), col(QuarantineTable.BILLED_AMOUNT),
         lit(Timestamp.from(context.ingestedAt())).as(QuarantineTable.QUARANTINED_AT));
     String path = warehouse.path(QuarantineTable.TABLE_NAME);
-    if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
-      spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
-    }
+    String inScope = scope.sqlCondition(QuarantineTable.BILLING_PERIOD_START);
     String predicate = QuarantineTable.SOURCE_KIND + " = " + sqlString(spec.kind().id()) + " AND "
         + QuarantineTable.SOURCE_FILE + " IN (" + files.stream().map(PipelineRunner::sqlString)
-            .collect(Collectors.joining(", ")) + ")";
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+            .collect(Collectors.joining(", ")) + ")"
+        + (inScope.isEmpty() ? "" : " AND " + inScope);
+    DeltaRetry.write(QuarantineTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
+        spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
+      }
+    });
+    DeltaRetry.write(QuarantineTable.TABLE_NAME, progress,
+        () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
   }
 
   /** The table must hold exactly the rows this run reported as written, less the cost rows superseded. */
@@ -327,7 +353,7 @@ final class PipelineRunner {
     append(rows);
   }
 
-  private void appendFailure(String runId, Instant startedAt, SourceSpec spec, long durationMs, RuntimeException e) {
+  private void appendFailure(String runId, Instant startedAt, SourceSpec spec, long durationMs, Exception e) {
     try {
       append(List.of(RowFactory.create(runId, spec.kind().id(), spec.path(), null, null, null, null, null,
           null, null, null, null, false, startedAt, durationMs, "FAILED", Objects.toString(e.getMessage(), e.toString()))));
@@ -340,8 +366,8 @@ final class PipelineRunner {
     if (rows.isEmpty()) {
       return;
     }
-    spark.createDataFrame(rows, PipelineRunsTable.schema())
-        .write().format("delta").mode(SaveMode.Append).save(warehouse.path(PipelineRunsTable.TABLE_NAME));
+    DeltaRetry.write(PipelineRunsTable.TABLE_NAME, progress, () -> spark.createDataFrame(rows, PipelineRunsTable.schema())
+        .write().format("delta").mode(SaveMode.Append).save(warehouse.path(PipelineRunsTable.TABLE_NAME)));
   }
 
   static String sqlString(String value) {

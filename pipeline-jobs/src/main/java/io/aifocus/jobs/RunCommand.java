@@ -17,12 +17,14 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  aifocus run --source aws-cur=./cur/2026-11/ --warehouse ./warehouse",
         "  aifocus run --config aifocus.yaml",
+        "  aifocus run --config aifocus.yaml --period 2026-11",
         "Source kinds: aws-cur, focus, gateway-log, openai-costs."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config (see docs/config.md).")
-  Path config;
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML config (see docs/config.md): a local path or a URI such as s3a://bucket/aifocus.yaml.")
+  String config;
 
   @Option(names = "--source", paramLabel = "KIND=PATH",
       description = "A source to ingest; repeatable. PATH is a file, directory or glob, local or s3a://.")
@@ -36,11 +38,23 @@ final class RunCommand implements Callable<Integer> {
       description = "LLM price book CSV for token sources without billed amounts (see docs/pricing.md).")
   String priceBook;
 
+  @Option(names = "--period", paramLabel = "YYYY-MM",
+      description = "Load and write only the billing period starting in this month (UTC); other periods stay as they are.")
+  String period;
+
+  @Option(names = "--since", paramLabel = "YYYY-MM-DD",
+      description = "Load and write only billing periods starting on or after this day (UTC).")
+  String since;
+
   @Override
   public Integer call() {
+    RunScope scope = RunScope.of(period, since);
+    // a config on a remote file system is read through Hadoop, which needs the session's configuration
+    SparkSession session = config != null && JobConfig.isUri(config) ? SparkSessions.create(spark.master) : null;
     JobConfig base = config == null
         ? new JobConfig(spark.warehouse, List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS)
-        : JobConfig.fromYaml(config);
+        : session != null ? JobConfig.fromYaml(config, session.sparkContext().hadoopConfiguration())
+        : JobConfig.fromYaml(Path.of(config));
     List<SourceSpec> specs = new ArrayList<>(base.sources());
     sources.forEach(s -> specs.add(JobConfig.parseSource(s)));
     boolean warehouseGiven = !JobConfig.DEFAULT_WAREHOUSE.equals(spark.warehouse);
@@ -49,8 +63,11 @@ final class RunCommand implements Callable<Integer> {
         specs,
         teamTagKeys != null ? teamTagKeys : base.teamTagKeys(),
         priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook(),
+        scope,
         base.s3());
-    SparkSession session = SparkSessions.create(spark.master);
+    if (session == null) {
+      session = SparkSessions.create(spark.master);
+    }
     Progress progress = new Progress(System.err, spark.quiet);
     PipelineRunner.Result result = new PipelineRunner(session, new Warehouse(session, job.warehouse()), progress).run(job);
     System.out.printf("run %s: %d row(s) written, %d quarantined, reconciled%n",

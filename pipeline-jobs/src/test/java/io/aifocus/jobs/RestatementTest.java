@@ -120,7 +120,7 @@ class RestatementTest {
   }
 
   /** Moves a fixture to another billing period by plain text replacement (end of period first). */
-  private static List<String> shift(List<String> lines, String end, String newEnd, String prefix, String newPrefix) {
+  static List<String> shift(List<String> lines, String end, String newEnd, String prefix, String newPrefix) {
     List<String> out = new ArrayList<>();
     for (String line : lines) {
       out.add(line.replace(end, newEnd).replace(prefix, newPrefix));
