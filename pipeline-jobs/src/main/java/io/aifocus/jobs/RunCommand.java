@@ -36,6 +36,10 @@ final class RunCommand implements Callable<Integer> {
       description = "LLM price book CSV for token sources without billed amounts (see docs/pricing.md).")
   String priceBook;
 
+  @Option(names = "--fail-on-cap",
+      description = "Exit with code 4 when a budget with hard-cap: true has reached its cap (docs/analytics.md).")
+  boolean failOnCap;
+
   @Override
   public Integer call() {
     JobConfig base = config == null
@@ -51,9 +55,15 @@ final class RunCommand implements Callable<Integer> {
         priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook());
     SparkSession session = SparkSessions.create(spark.master);
     Progress progress = new Progress(System.err, spark.quiet);
-    PipelineRunner.Result result = new PipelineRunner(session, new Warehouse(session, job.warehouse()), progress).run(job);
+    Warehouse warehouse = new Warehouse(session, job.warehouse());
+    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).run(job);
     System.out.printf("run %s: %d row(s) written, %d quarantined, reconciled%n",
         result.runId(), result.rowsOut(), result.rowsQuarantined());
+    Analytics.Result analytics = Analytics.afterRun(session, warehouse, java.util.Optional.ofNullable(config), job, result.runId());
+    if (failOnCap && analytics.capExceeded()) {
+      System.err.println("aifocus: error: " + Analytics.capError(analytics).getMessage());
+      return AifocusCli.EXIT_CAP;
+    }
     return 0;
   }
 }
