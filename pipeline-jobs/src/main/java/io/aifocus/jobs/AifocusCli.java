@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AifocusCli.Version.class,
     description = "FOCUS 1.3 cost data pipeline for AI spend, on Apache Spark and Delta Lake.",
-    subcommands = {DemoCommand.class, RunCommand.class, SqlCommand.class, ValidateCommand.class, ExportCommand.class},
+    subcommands = {DemoCommand.class, RunCommand.class, SqlCommand.class, ValidateCommand.class, ExportCommand.class,
+        ReportCommand.class},
     footer = {"", "Run 'aifocus COMMAND --help' for a command's options. Docs: README.md, docs/."})
 public final class AifocusCli implements Runnable {
   public static final int EXIT_FAILED = 1;
@@ -35,7 +36,7 @@ public final class AifocusCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate, export)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate, export, report)");
   }
 
   public static void main(String[] args) {
