@@ -26,7 +26,9 @@ public enum PipelineErrorCode {
   RECONCILIATION_FAILED(9004, ErrorCategory.INTERNAL),
   VALIDATION_FAILED(9005, ErrorCategory.INPUT_DATA),
   STORAGE_FAILURE(9006, ErrorCategory.EXTERNAL),
-  CONCURRENT_WRITE_CONFLICT(9007, ErrorCategory.EXTERNAL);
+  CONCURRENT_WRITE_CONFLICT(9007, ErrorCategory.EXTERNAL),
+  // jobs: analytics (91xx)
+  SPEND_CAP_EXCEEDED(9101, ErrorCategory.EXTERNAL);
 
   private final int code;
   private final ErrorCategory category;

@@ -14,25 +14,29 @@ import picocli.CommandLine.Command;
  * io.aifocus.jobs.AifocusCli}).
  *
  * <p>Exit codes: 0 success; 1 validation or reconciliation failed, or an internal error; 2 bad usage or
- * configuration; 3 bad input data (a file that cannot be read or lacks a required column).
+ * configuration; 3 bad input data (a file that cannot be read or lacks a required column); 4 a hard spend cap is
+ * reached ({@code run --fail-on-cap}).
  */
 @Command(
     name = "aifocus",
     mixinStandardHelpOptions = true,
     versionProvider = AifocusCli.Version.class,
     description = "FOCUS 1.3 cost data pipeline for AI spend, on Apache Spark and Delta Lake.",
-    subcommands = {DemoCommand.class, RunCommand.class, SqlCommand.class, ValidateCommand.class},
+    subcommands = {DemoCommand.class, RunCommand.class, SqlCommand.class, ValidateCommand.class, ExportCommand.class,
+        ReportCommand.class},
     footer = {"", "Run 'aifocus COMMAND --help' for a command's options. Docs: README.md, docs/."})
 public final class AifocusCli implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_INPUT = 3;
+  /** {@code run --fail-on-cap}: a budget's hard spend cap is reached (AIF-9101). */
+  public static final int EXIT_CAP = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate, export, report)");
   }
 
   public static void main(String[] args) {

@@ -5,6 +5,7 @@ import io.aifocus.api.PipelineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -31,15 +32,39 @@ final class DemoCommand implements Callable<Integer> {
               + " BillingCurrency AS currency, CAST(SUM(BilledCost) AS DECIMAL(20,2)) AS billed_cost,"
               + " CAST(SUM(EffectiveCost) AS DECIMAL(20,2)) AS effective_cost"
               + " FROM focus_cost_and_usage GROUP BY 1, 2, 3 ORDER BY 1, 2"},
-      new String[] {"LLM cost per 1M tokens by model and team",
-          "SELECT x_Model AS model, x_Team AS team, CAST(SUM(ConsumedQuantity) AS BIGINT) AS tokens,"
-              + " CAST(SUM(x_Requests) AS BIGINT) AS requests, CAST(SUM(BilledCost) AS DECIMAL(20,6)) AS billed_cost,"
-              + " CAST(SUM(BilledCost) * 1000000 / SUM(ConsumedQuantity) AS DECIMAL(20,4)) AS cost_per_1m_tokens"
-              + " FROM focus_cost_and_usage WHERE ConsumedUnit = 'Tokens' GROUP BY 1, 2 ORDER BY billed_cost DESC"},
-      new String[] {"Top customers by LLM spend",
-          "SELECT x_Customer AS customer, CAST(SUM(BilledCost) AS DECIMAL(20,6)) AS billed_cost,"
-              + " CAST(SUM(x_Requests) AS BIGINT) AS requests, CAST(SUM(ConsumedQuantity) AS BIGINT) AS tokens"
-              + " FROM focus_cost_and_usage WHERE x_Customer IS NOT NULL GROUP BY 1 ORDER BY billed_cost DESC LIMIT 10"});
+      new String[] {"LLM cost per 1M tokens by model and team (v_cost_per_token)",
+          "SELECT model, team, CAST(SUM(total_tokens) AS BIGINT) AS tokens, CAST(SUM(requests) AS BIGINT) AS requests,"
+              + " CAST(SUM(total_cost) AS DECIMAL(20,6)) AS cost,"
+              + " CAST(SUM(total_cost) * 1000000 / SUM(total_tokens) AS DECIMAL(20,4)) AS cost_per_1m_tokens,"
+              + " CAST(SUM(total_cost) / SUM(requests) AS DECIMAL(20,6)) AS cost_per_request"
+              + " FROM v_cost_per_token GROUP BY 1, 2 ORDER BY cost DESC"},
+      new String[] {"Top 5 customers by LLM spend and their revenue share (v_spend_concentration)",
+          "SELECT billing_period, customer, CAST(llm_spend AS DECIMAL(20,6)) AS llm_spend,"
+              + " CAST(spend_share * 100 AS DECIMAL(6,2)) AS spend_pct, CAST(revenue AS DECIMAL(20,2)) AS revenue,"
+              + " CAST(revenue_share * 100 AS DECIMAL(6,2)) AS revenue_pct FROM v_spend_concentration"
+              + " ORDER BY billing_period DESC, llm_spend DESC, customer LIMIT 5"},
+      new String[] {"GPU endpoints under 50% utilization (v_gpu_utilization)",
+          "SELECT cluster, endpoint, team, CAST(SUM(gpu_hours) AS DECIMAL(20,2)) AS gpu_hours,"
+              + " CAST(SUM(idle_gpu_hours) AS DECIMAL(20,2)) AS idle_gpu_hours,"
+              + " CAST(SUM(avg_utilization * gpu_hours) / SUM(gpu_hours) AS DECIMAL(6,4)) AS avg_utilization,"
+              + " CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost FROM v_gpu_utilization WHERE endpoint IS NOT NULL"
+              + " GROUP BY 1, 2, 3 HAVING SUM(avg_utilization * gpu_hours) / SUM(gpu_hours) < 0.5 ORDER BY idle_cost DESC"},
+      new String[] {"Budgets (budget_status)",
+          "SELECT budget, scope, match, period, period_start, CAST(amount AS DECIMAL(20,2)) AS amount,"
+              + " CAST(actual_cost AS DECIMAL(20,2)) AS actual, actual_pct, CAST(forecast_cost AS DECIMAL(20,2)) AS forecast,"
+              + " threshold_crossed, cap_exceeded FROM budget_status ORDER BY budget"},
+      new String[] {"Anomalies found (anomalies)",
+          "SELECT day, dimension, coalesce(endpoint, concat(team, ' / ', model)) AS series,"
+              + " CAST(actual_cost AS DECIMAL(20,2)) AS actual, CAST(expected_cost AS DECIMAL(20,2)) AS expected, ratio"
+              + " FROM anomalies ORDER BY day, dimension, series"},
+      new String[] {"Month-end forecast by team and model (forecasts, top 8)",
+          "SELECT team, model, currency, CAST(actual_to_date AS DECIMAL(20,2)) AS to_date,"
+              + " CAST(forecast_month_end AS DECIMAL(20,2)) AS month_end, CAST(lower_80 AS DECIMAL(20,2)) AS low_80,"
+              + " CAST(upper_80 AS DECIMAL(20,2)) AS high_80 FROM forecasts ORDER BY forecast_month_end DESC LIMIT 8"},
+      new String[] {"Savings opportunities (v_savings_opportunities)",
+          "SELECT kind, status, team, model, alternative, CAST(baseline_cost AS DECIMAL(20,6)) AS baseline,"
+              + " CAST(lever_cost AS DECIMAL(20,6)) AS with_lever, CAST(savings AS DECIMAL(20,6)) AS savings"
+              + " FROM v_savings_opportunities ORDER BY savings DESC LIMIT 10"});
 
   @Override
   public Integer call() {
@@ -55,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("== aifocus demo: run " + result.runId() + " into " + warehouse.root());
     System.out.println();
     System.out.println("Per source and billing period (input = output + quarantined):");
-    warehouse.registerViews();
+    Analytics.afterRun(session, warehouse, Optional.of(config), job, result.runId());
+    List<String> views = AnalystViews.register(session).registered();
     TablePrinter.print(session.sql(
         "SELECT source_kind, date_format(billing_period_start, 'yyyy-MM') AS billing_period, rows_in, rows_out,"
             + " rows_quarantined, input_total, output_total, quarantined_total, reconciled FROM pipeline_runs"
@@ -63,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         TablePrinter.Format.table, 0, System.out);
     System.out.println();
     System.out.println("Tables written (Delta):");
-    for (String table : Warehouse.TABLES) {
+    for (String table : new java.util.LinkedHashSet<>(concat(Warehouse.TABLES, Analytics.TABLES))) {
       if (warehouse.exists(table)) {
         long rows = warehouse.read(table).count();
         System.out.printf("  %-22s %8d rows  %s%n", table, rows, warehouse.path(table));
@@ -71,6 +97,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     System.out.println("  focus_cost_and_usage is partitioned by x_Team, x_Model.");
     for (String[] query : QUERIES) {
+      if (query[1].contains(" FROM v_") && views.stream().noneMatch(v -> query[1].contains(" FROM " + v + " "))) {
+        System.out.println();
+        System.out.println("-- " + query[0] + ": skipped, its table does not exist in the warehouse yet");
+        continue;
+      }
       System.out.println();
       System.out.println("-- " + query[0]);
       System.out.println(query[1]);
@@ -94,5 +125,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     throw new PipelineException(PipelineErrorCode.INVALID_CONFIG,
         "cannot find sample-data/demo.yaml (run the demo from the aifocus checkout or set AIFOCUS_HOME)");
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

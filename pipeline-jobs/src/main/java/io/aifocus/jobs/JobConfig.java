@@ -85,9 +85,12 @@ public record JobConfig(
     return Optional.ofNullable(spec.options().get(PRICE_BOOK_OPTION)).or(() -> priceBook);
   }
 
-  /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
-  record File(
-      String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook, S3Settings.File s3) {}
+  /**
+   * The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. The {@code analytics}
+   * section is read by {@link AnalyticsConfig#fromYaml}.
+   */
+  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
+      S3Settings.File s3, com.fasterxml.jackson.databind.JsonNode analytics) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 

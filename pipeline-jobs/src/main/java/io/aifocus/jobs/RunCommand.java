@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Load and write only billing periods starting on or after this day (UTC).")
   String since;
 
+  @Option(names = "--fail-on-cap",
+      description = "Exit with code 4 when a budget with hard-cap: true has reached its cap (docs/analytics.md).")
+  boolean failOnCap;
+
   @Override
   public Integer call() {
     RunScope scope = RunScope.of(period, since);
@@ -69,9 +73,17 @@ final class RunCommand implements Callable<Integer> {
       session = SparkSessions.create(spark.master);
     }
     Progress progress = new Progress(System.err, spark.quiet);
-    PipelineRunner.Result result = new PipelineRunner(session, new Warehouse(session, job.warehouse()), progress).run(job);
+    Warehouse warehouse = new Warehouse(session, job.warehouse());
+    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).run(job);
     System.out.printf("run %s: %d row(s) written, %d quarantined, reconciled%n",
         result.runId(), result.rowsOut(), result.rowsQuarantined());
+    // the analytics section is read from a local config file (a remote config's analytics section is not read yet)
+    Analytics.Result analytics = Analytics.afterRun(session, warehouse,
+        java.util.Optional.ofNullable(config).filter(c -> !JobConfig.isUri(c)).map(Path::of), job, result.runId());
+    if (failOnCap && analytics.capExceeded()) {
+      System.err.println("aifocus: error: " + Analytics.capError(analytics).getMessage());
+      return AifocusCli.EXIT_CAP;
+    }
     return 0;
   }
 }

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Run Spark SQL with every aifocus table registered by name",
-        "(focus_cost_and_usage, quarantine, pipeline_runs)."},
+        "(focus_cost_and_usage, quarantine, pipeline_runs, the analytics tables) and the analyst views",
+        "(v_cost_per_token, v_daily_spend, v_gpu_utilization, v_spend_concentration, v_cost_per_task,",
+        "v_savings_opportunities; docs/analytics.md)."},
     footer = {"", "Example:",
         "  aifocus sql \"SELECT x_Team, x_Model, SUM(BilledCost) FROM focus_cost_and_usage GROUP BY 1, 2\""})
 final class SqlCommand implements Callable<Integer> {
@@ -44,6 +46,7 @@ final class SqlCommand implements Callable<Integer> {
       throw new PipelineException(PipelineErrorCode.TABLE_NOT_FOUND,
           "no aifocus tables under " + spark.warehouse + " (run 'aifocus run' or 'aifocus demo' first, or pass --warehouse)");
     }
+    AnalystViews.register(session).notes().forEach(note -> System.err.println("aifocus: note: " + note));
     TablePrinter.print(session.sql(sql), format, maxRows, System.out);
     return 0;
   }

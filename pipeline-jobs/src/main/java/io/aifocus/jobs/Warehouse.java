@@ -44,12 +44,18 @@ final class Warehouse {
   /** Registers every existing table as a temporary view named like the table; returns the names. */
   List<String> registerViews() {
     List<String> registered = new ArrayList<>();
-    for (String table : TABLES) {
+    for (String table : new java.util.LinkedHashSet<>(concat(TABLES, Analytics.TABLES))) {
       if (exists(table)) {
         read(table).createOrReplaceTempView(table);
         registered.add(table);
       }
     }
     return registered;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

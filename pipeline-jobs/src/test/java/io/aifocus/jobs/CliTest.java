@@ -49,8 +49,108 @@ class CliTest {
         .contains("-- Spend by team and model").contains("| ml-platform")
         .contains("partitioned by x_Team, x_Model")
         .contains("-- LLM cost per 1M tokens by model and team").contains("| claude-sonnet-4-5-20250929")
-        .contains("-- Top customers by LLM spend").contains("| acme");
+        .contains("-- Top 5 customers by LLM spend and their revenue share").contains("| acme")
+        // the analyst layer: the runaway agent loop of sample-data/analytics crosses the agents budget and is flagged
+        .contains("Analytics as of 2026-11-20 (latest usage day): 3 budget(s)")
+        .contains("[CRITICAL] budget 'agents-monthly' (team=agents, monthly from 2026-11-01): HARD CAP reached:"
+            + " actual 30.60 USD >= cap 25.00")
+        .contains("-- Budgets (budget_status)").contains("| agents-monthly ")
+        .contains("-- Anomalies found (anomalies)").contains("| 2026-11-20 | endpoint   | /v1/agent/refund")
+        .contains("-- GPU endpoints under 50% utilization (v_gpu_utilization): skipped, its table does not exist")
+        .contains("-- Savings opportunities (v_savings_opportunities)").contains("| model_routing");
     assertThat(demo.err()).contains("(reconciled)").doesNotContain("NOT RECONCILED");
+  }
+
+  /** The analyst views and tables on the demo data, against golden files reviewed by hand. */
+  @Test
+  void analystLayerOnTheDemoMatchesItsGoldenFiles() throws Exception {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    new Warehouse(spark, warehouse.toString()).registerViews();
+    AnalystViews.register(spark);
+    java.util.Set<String> volatileColumns = java.util.Set.of("run_id", "evaluated_at", "created_at");
+    for (String name : List.of("v_cost_per_token", "v_spend_concentration", "v_cost_per_task", "v_savings_opportunities",
+        Analytics.BUDGET_STATUS, Analytics.ALERTS, Analytics.ANOMALIES, Analytics.FORECASTS, Analytics.SAVINGS_ESTIMATES)) {
+      GoldenFiles.assertMatches("sample-data/analytics/expected/" + name + ".jsonl",
+          GoldenFiles.lines(spark.sql("SELECT * FROM " + name), volatileColumns, java.util.Set.of()));
+    }
+    GoldenFiles.assertMatches("sample-data/analytics/expected/v_daily_spend.jsonl", GoldenFiles.lines(
+        spark.sql("SELECT * FROM v_daily_spend WHERE day >= DATE'2026-11-01'"), volatileColumns, java.util.Set.of()));
+    Call sql = cli("sql", "--warehouse", warehouse.toString(), "--format", "csv",
+        "SELECT customer, spend_share, revenue_share FROM v_spend_concentration ORDER BY llm_spend DESC LIMIT 1");
+    assertThat(sql.exit()).as(sql.err()).isZero();
+    assertThat(sql.err()).contains("aifocus: note: v_gpu_utilization skipped: table gpu_utilization does not exist");
+    // umbrella: 100 runaway requests of USD 0.20 = 20.00 of 32.1… spend, 15,000 of 300,000 revenue
+    assertThat(sql.out()).startsWith("customer,spend_share,revenue_share\numbrella,").endsWith(",0.050000\n");
+  }
+
+  @Test
+  void exportWritesParquetThatDuckDbReadsAndArrowFiles() throws Exception {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    Path out = SparkTestSession.newDirectory("export");
+    Call parquet = cli("export", "--warehouse", warehouse.toString(), "--out", out.resolve("parquet").toString());
+    assertThat(parquet.exit()).as(parquet.err()).isZero();
+    assertThat(parquet.out()).contains("focus_cost_and_usage").contains("v_cost_per_token").contains("budget_status");
+    org.apache.spark.sql.Row expected = spark.read().format("delta").load(warehouse.resolve("focus_cost_and_usage").toString())
+        .selectExpr("COUNT(*)", "SUM(BilledCost)", "SUM(EffectiveCost)",
+            "COUNT(DISTINCT date_format(BillingPeriodStart, 'yyyy-MM'))").first();
+    org.apache.spark.sql.Row expectedTokens = spark.sql("SELECT COUNT(*), SUM(total_cost) FROM v_cost_per_token").first();
+    try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = duck.createStatement()) {
+      java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(BilledCost), SUM(EffectiveCost), COUNT(DISTINCT billing_period),"
+          + " typeof(FIRST(BilledCost)), typeof(FIRST(ChargePeriodStart)) FROM read_parquet('" + out.resolve("parquet")
+          + "/focus_cost_and_usage/*/*.parquet', hive_partitioning = true)");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(expected.getLong(0));
+      assertThat(rs.getBigDecimal(2)).isEqualByComparingTo((java.math.BigDecimal) expected.get(1));
+      assertThat(rs.getBigDecimal(3)).isEqualByComparingTo((java.math.BigDecimal) expected.get(2));
+      assertThat(rs.getLong(4)).isEqualTo(expected.getLong(3)).isGreaterThan(1); // one directory per billing month
+      assertThat(rs.getString(5)).isEqualTo("DECIMAL(38,12)");
+      assertThat(rs.getString(6)).isIn("TIMESTAMP", "TIMESTAMP WITH TIME ZONE");
+      rs = st.executeQuery("SELECT COUNT(*), SUM(total_cost) FROM read_parquet('" + out.resolve("parquet")
+          + "/v_cost_per_token/*.parquet')");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(expectedTokens.getLong(0));
+      assertThat(rs.getBigDecimal(2)).isEqualByComparingTo((java.math.BigDecimal) expectedTokens.get(1));
+    }
+    Call arrow = cli("export", "--warehouse", warehouse.toString(), "--out", out.resolve("arrow").toString(), "--format", "arrow");
+    assertThat(arrow.exit()).as(arrow.err()).isZero();
+    try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve("arrow/focus_cost_and_usage.arrow"));
+        org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(channel, allocator)) {
+      org.apache.arrow.vector.VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      assertThat(root.getSchema().findField("BilledCost").getType())
+          .isEqualTo(new org.apache.arrow.vector.types.pojo.ArrowType.Decimal(38, 12, 128));
+      long rows = 0;
+      java.math.BigDecimal billed = java.math.BigDecimal.ZERO;
+      while (reader.loadNextBatch()) {
+        org.apache.arrow.vector.DecimalVector v = (org.apache.arrow.vector.DecimalVector) root.getVector("BilledCost");
+        for (int i = 0; i < root.getRowCount(); i++) {
+          billed = v.isNull(i) ? billed : billed.add(v.getObject(i));
+        }
+        rows += root.getRowCount();
+      }
+      assertThat(rows).isEqualTo(expected.getLong(0));
+      assertThat(billed).isEqualByComparingTo((java.math.BigDecimal) expected.get(1));
+    }
+    assertThat(out.resolve("arrow/v_cost_per_token.arrow")).exists();
+  }
+
+  /** Chromium is not installed on the build machine, so the report is checked as text, not rendered. */
+  @Test
+  void reportIsOneSelfContainedHtmlFileWithTheDemoFigures() throws Exception {
+    Path html = SparkTestSession.newDirectory("report").resolve("report.html");
+    Call report = cli("report", "--warehouse", warehouse.toString(), "--out", html.toString());
+    assertThat(report.exit()).as(report.err()).isZero();
+    String text = java.nio.file.Files.readString(html);
+    assertThat(text).startsWith("<!DOCTYPE html>").endsWith("</body></html>\n")
+        .contains("Data as of <b>2026-11-20</b>")
+        .contains("<h3>2026-11</h3>").contains(">agents / claude-haiku-4-5 (USD)</text>")
+        .contains(">anthropic / claude-haiku-4-5 (USD)</text>".replace("anthropic", "Anthropic"))
+        .contains("No <code>gpu_utilization</code> table in the warehouse yet.")
+        .contains("<td>agents-monthly</td>").contains("<td class=\"n\">30.60</td>")
+        .contains("<td>2026-11-20</td><td>endpoint</td><td>/v1/agent/refund</td>")
+        .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
+    assertThat(text.split("<svg ", -1).length - 1).isGreaterThanOrEqualTo(3);
   }
 
   @Test
