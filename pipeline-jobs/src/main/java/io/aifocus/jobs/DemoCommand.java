@@ -39,13 +39,19 @@ final class DemoCommand implements Callable<Integer> {
       new String[] {"Top customers by LLM spend",
           "SELECT x_Customer AS customer, CAST(SUM(BilledCost) AS DECIMAL(20,6)) AS billed_cost,"
               + " CAST(SUM(x_Requests) AS BIGINT) AS requests, CAST(SUM(ConsumedQuantity) AS BIGINT) AS tokens"
-              + " FROM focus_cost_and_usage WHERE x_Customer IS NOT NULL GROUP BY 1 ORDER BY billed_cost DESC LIMIT 10"});
+              + " FROM focus_cost_and_usage WHERE x_Customer IS NOT NULL GROUP BY 1 ORDER BY billed_cost DESC LIMIT 10"},
+      new String[] {"GPU cost and utilization by team (shared GPU clusters; idle = unused capacity)",
+          "SELECT cluster, coalesce(team, '(idle)') AS team, CAST(SUM(gpu_hours) AS DECIMAL(20,2)) AS gpu_hours,"
+              + " CAST(SUM(idle_gpu_hours) AS DECIMAL(20,2)) AS idle_gpu_hours,"
+              + " CAST(SUM(gpu_hours * avg_utilization) / SUM(gpu_hours) AS DECIMAL(5,3)) AS avg_utilization,"
+              + " CAST(SUM(allocated_cost) AS DECIMAL(20,2)) AS allocated_cost, CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost"
+              + " FROM gpu_utilization GROUP BY 1, 2 ORDER BY allocated_cost DESC, team"});
 
   @Override
   public Integer call() {
     Path config = demoConfig();
     JobConfig base = JobConfig.fromYaml(config);
-    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook());
+    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook(), base.gpuClusters());
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);

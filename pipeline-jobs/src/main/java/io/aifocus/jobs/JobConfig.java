@@ -34,9 +34,17 @@ import java.util.Optional;
  * sources:
  *   - kind: aws-cur
  *     path: s3a://billing/cur/
+ * gpu-clusters:
+ *   - name: gpu-prod
+ *     kube-state-metrics: s3a://metrics/ksm/
+ *     dcgm: s3a://metrics/dcgm/
+ *     node-prices: ./opencost-pricing.csv
+ *     method: gpu-request-time
+ *     idle: separate
  * </pre>
  */
-public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+public record JobConfig(
+    String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, List<GpuClusterConfig> gpuClusters) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -46,6 +54,11 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     sources = List.copyOf(sources);
     teamTagKeys = List.copyOf(teamTagKeys);
     requireNonNull(priceBook, "priceBook is null");
+    gpuClusters = List.copyOf(gpuClusters);
+  }
+
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+    this(warehouse, sources, teamTagKeys, priceBook, List.of());
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -58,7 +71,8 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
   }
 
   /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
-  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook) {}
+  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
+      List<GpuClusterConfig.Entry> gpuClusters) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -97,7 +111,13 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     String warehouse = parsed.warehouse() == null ? DEFAULT_WAREHOUSE : resolve(base, parsed.warehouse());
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
     Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
-    return new JobConfig(warehouse, specs, keys, priceBook);
+    List<GpuClusterConfig> gpu = new ArrayList<>();
+    if (parsed.gpuClusters() != null) {
+      for (int i = 0; i < parsed.gpuClusters().size(); i++) {
+        gpu.add(GpuClusterConfig.of(file, i, parsed.gpuClusters().get(i), base));
+      }
+    }
+    return new JobConfig(warehouse, specs, keys, priceBook, gpu);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */
