@@ -56,11 +56,16 @@ class GpuAllocationGoldenTest {
   }
 
   static GpuClusterConfig cluster(AllocationMethod method, IdleHandling idle, Map<String, BigDecimal> weights) {
+    return cluster(method, idle, weights, true);
+  }
+
+  /** Without DCGM (request-based methods need none) the run writes no gpu_utilization and is faster. */
+  static GpuClusterConfig cluster(AllocationMethod method, IdleHandling idle, Map<String, BigDecimal> weights, boolean withDcgm) {
     Path root = SparkTestSession.projectRoot().resolve(DEMO);
     GpuClusterSettings s = new GpuClusterSettings("gpu-demo", "gpu-demo", "Self-hosted", "USD", method, idle,
         GpuClusterSettings.DEFAULT_TEAM_LABEL_KEYS, GpuClusterSettings.DEFAULT_MODEL_LABEL_KEYS,
         GpuClusterSettings.DEFAULT_ENDPOINT_LABEL_KEY, weights, BigDecimal.ONE, Optional.empty());
-    return new GpuClusterConfig(s, Optional.of(root.resolve("dcgm").toString()), root.resolve("kube-state-metrics").toString(),
+    return new GpuClusterConfig(s, withDcgm ? Optional.of(root.resolve("dcgm").toString()) : Optional.empty(), root.resolve("kube-state-metrics").toString(),
         Optional.of(root.resolve("node-prices.csv").toString()), Optional.of(costModel()), Optional.empty());
   }
 
