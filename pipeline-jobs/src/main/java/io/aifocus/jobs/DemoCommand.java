@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
       new String[] {"GPU cost and utilization by team (shared GPU clusters; idle = unused capacity)",
           "SELECT cluster, coalesce(team, '(idle)') AS team, CAST(SUM(gpu_hours) AS DECIMAL(20,2)) AS gpu_hours,"
               + " CAST(SUM(idle_gpu_hours) AS DECIMAL(20,2)) AS idle_gpu_hours,"
-              + " CAST(SUM(gpu_hours * avg_utilization) / SUM(gpu_hours) AS DECIMAL(5,3)) AS avg_utilization,"
+              + " CAST(SUM(gpu_hours * avg_utilization) / NULLIF(SUM(gpu_hours), 0) AS DECIMAL(5,3)) AS avg_utilization,"
               + " CAST(SUM(allocated_cost) AS DECIMAL(20,2)) AS allocated_cost, CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost"
               + " FROM gpu_utilization GROUP BY 1, 2 ORDER BY allocated_cost DESC, team"});
 
