@@ -19,6 +19,8 @@ public enum PipelineErrorCode {
   UNKNOWN_FOCUS_VERSION(2004, ErrorCategory.INPUT_DATA),
   INVALID_VALUE(2005, ErrorCategory.INPUT_DATA),
   PRICE_NOT_FOUND(2006, ErrorCategory.INPUT_DATA),
+  // allocate
+  NODE_PRICE_NOT_FOUND(3001, ErrorCategory.CONFIGURATION),
   // jobs
   INVALID_CONFIG(9001, ErrorCategory.CONFIGURATION),
   UNKNOWN_SOURCE_KIND(9002, ErrorCategory.CONFIGURATION),

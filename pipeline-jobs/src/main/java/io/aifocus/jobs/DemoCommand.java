@@ -49,6 +49,12 @@ final class DemoCommand implements Callable<Integer> {
               + " CAST(SUM(avg_utilization * gpu_hours) / SUM(gpu_hours) AS DECIMAL(6,4)) AS avg_utilization,"
               + " CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost FROM v_gpu_utilization WHERE endpoint IS NOT NULL"
               + " GROUP BY 1, 2, 3 HAVING SUM(avg_utilization * gpu_hours) / SUM(gpu_hours) < 0.5 ORDER BY idle_cost DESC"},
+      new String[] {"GPU cost and utilization by team (shared GPU clusters; idle = unused capacity)",
+          "SELECT cluster, coalesce(team, '(idle)') AS team, CAST(SUM(gpu_hours) AS DECIMAL(20,2)) AS gpu_hours,"
+              + " CAST(SUM(idle_gpu_hours) AS DECIMAL(20,2)) AS idle_gpu_hours,"
+              + " CAST(SUM(gpu_hours * avg_utilization) / NULLIF(SUM(gpu_hours), 0) AS DECIMAL(5,3)) AS avg_utilization,"
+              + " CAST(SUM(allocated_cost) AS DECIMAL(20,2)) AS allocated_cost, CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost"
+              + " FROM gpu_utilization GROUP BY 1, 2 ORDER BY allocated_cost DESC, team"},
       new String[] {"Budgets (budget_status)",
           "SELECT budget, scope, match, period, period_start, CAST(amount AS DECIMAL(20,2)) AS amount,"
               + " CAST(actual_cost AS DECIMAL(20,2)) AS actual, actual_pct, CAST(forecast_cost AS DECIMAL(20,2)) AS forecast,"
@@ -70,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Path config = demoConfig();
     JobConfig base = JobConfig.fromYaml(config);
-    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook());
+    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook(), base.gpuClusters());
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);

@@ -38,6 +38,13 @@ import java.util.Optional;
  * sources:
  *   - kind: aws-cur
  *     path: s3://billing/cur/
+ * gpu-clusters:
+ *   - name: gpu-prod
+ *     kube-state-metrics: /data/metrics/ksm/
+ *     dcgm: /data/metrics/dcgm/
+ *     node-prices: ./opencost-pricing.csv
+ *     method: gpu-request-time
+ *     idle: separate
  * </pre>
  */
 public record JobConfig(
@@ -46,7 +53,8 @@ public record JobConfig(
     List<String> teamTagKeys,
     Optional<String> priceBook,
     RunScope scope,
-    S3Settings s3) {
+    S3Settings s3,
+    List<GpuClusterConfig> gpuClusters) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -58,17 +66,24 @@ public record JobConfig(
     requireNonNull(priceBook, "priceBook is null");
     requireNonNull(scope, "scope is null");
     requireNonNull(s3, "s3 is null");
+    gpuClusters = List.copyOf(gpuClusters);
   }
 
-  /** A run over every billing period of its inputs, with the SDK's S3 defaults. */
+  /** A run over every billing period of its inputs, with the SDK's S3 defaults and no GPU clusters. */
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
-    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT);
+    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, List.of());
   }
 
-  /** A run limited to {@code scope}, with the SDK's S3 defaults. */
+  /** A run limited to {@code scope}, with the SDK's S3 defaults and no GPU clusters. */
   public JobConfig(
       String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, RunScope scope) {
-    this(warehouse, sources, teamTagKeys, priceBook, scope, S3Settings.DEFAULT);
+    this(warehouse, sources, teamTagKeys, priceBook, scope, S3Settings.DEFAULT, List.of());
+  }
+
+  /** A run over every billing period with these GPU clusters. */
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
+      List<GpuClusterConfig> gpuClusters) {
+    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, gpuClusters);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -77,7 +92,7 @@ public record JobConfig(
 
   /** The same run limited to the billing periods of {@code runScope} (--period, --since). */
   public JobConfig withScope(RunScope runScope) {
-    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3);
+    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters);
   }
 
   /** The price book of one source: its own {@code price-book} option, else the run's. */
@@ -90,7 +105,7 @@ public record JobConfig(
    * section is read by {@link AnalyticsConfig#fromYaml}.
    */
   record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
-      S3Settings.File s3, com.fasterxml.jackson.databind.JsonNode analytics) {}
+      S3Settings.File s3, com.fasterxml.jackson.databind.JsonNode analytics, List<GpuClusterConfig.Entry> gpuClusters) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -154,7 +169,13 @@ public record JobConfig(
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
     Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
     S3Settings s3 = parsed.s3() == null ? S3Settings.DEFAULT : parsed.s3().toSettings();
-    return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3);
+    List<GpuClusterConfig> gpu = new ArrayList<>();
+    if (parsed.gpuClusters() != null) {
+      for (int i = 0; i < parsed.gpuClusters().size(); i++) {
+        gpu.add(GpuClusterConfig.of(file, i, parsed.gpuClusters().get(i), base));
+      }
+    }
+    return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3, gpu);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

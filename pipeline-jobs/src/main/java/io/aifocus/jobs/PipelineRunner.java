@@ -77,14 +77,14 @@ final class PipelineRunner {
   }
 
   Result run(JobConfig config) {
-    if (config.sources().isEmpty()) {
+    if (config.sources().isEmpty() && config.gpuClusters().isEmpty()) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "no sources given (use --source KIND=PATH or --config FILE)");
     }
     Instant startedAt = Instant.now();
     String runId = runId(startedAt);
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
-    progress.stage("run %s: %d source(s) into %s, %s", runId, config.sources().size(), warehouse.root(),
-        config.scope().label());
+    progress.stage("run %s: %d source(s), %d GPU cluster(s) into %s, %s", runId, config.sources().size(),
+        config.gpuClusters().size(), warehouse.root(), config.scope().label());
     List<SourceRun> all = new ArrayList<>();
     try (S3Inputs s3 = new S3Inputs(config.s3(), stagingRoot())) {
       for (SourceSpec spec : config.sources()) {
@@ -104,6 +104,18 @@ final class PipelineRunner {
           }
           throw e;
         }
+      }
+    }
+    for (GpuClusterConfig cluster : config.gpuClusters()) {
+      long t0 = System.currentTimeMillis();
+      try {
+        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context);
+        appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
+        all.addAll(runs);
+      } catch (RuntimeException e) {
+        appendFailure(runId, startedAt, io.aifocus.allocate.gpu.GpuAllocation.SOURCE_KIND, cluster.settings().cluster(),
+            System.currentTimeMillis() - t0, e);
+        throw e;
       }
     }
     // usage vs provider cost reports of this run: billed amounts distributed over priced usage (docs/reconciliation.md)
@@ -348,14 +360,19 @@ final class PipelineRunner {
           run.billingPeriodStart() == null ? null : run.billingPeriodStart().toInstant(),
           run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
           run.inputTotal(), run.outputTotal(), run.quarantinedTotal(), run.unparsableAmountRows(),
-          run.reconciled(), startedAt, durationMs, run.reconciled() ? "SUCCEEDED" : "NOT_RECONCILED", message));
+          run.reconciled(), startedAt, durationMs, run.reconciled() ? "SUCCEEDED" : "NOT_RECONCILED",
+          message != null ? message : run.note()));
     }
     append(rows);
   }
 
   private void appendFailure(String runId, Instant startedAt, SourceSpec spec, long durationMs, Exception e) {
+    appendFailure(runId, startedAt, spec.kind().id(), spec.path(), durationMs, e);
+  }
+
+  private void appendFailure(String runId, Instant startedAt, String kind, String path, long durationMs, Exception e) {
     try {
-      append(List.of(RowFactory.create(runId, spec.kind().id(), spec.path(), null, null, null, null, null,
+      append(List.of(RowFactory.create(runId, kind, path, null, null, null, null, null,
           null, null, null, null, false, startedAt, durationMs, "FAILED", Objects.toString(e.getMessage(), e.toString()))));
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);

@@ -68,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
         teamTagKeys != null ? teamTagKeys : base.teamTagKeys(),
         priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook(),
         scope,
-        base.s3());
+        base.s3(),
+        base.gpuClusters());
     if (session == null) {
       session = SparkSessions.create(spark.master);
     }

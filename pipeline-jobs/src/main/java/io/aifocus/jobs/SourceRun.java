@@ -16,9 +16,36 @@ record SourceRun(
     BigDecimal inputTotal,
     BigDecimal outputTotal,
     BigDecimal quarantinedTotal,
-    long unparsableAmountRows) {
+    long unparsableAmountRows,
+    long originsAllocated,
+    boolean allocation) {
+
+  SourceRun(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart, long rowsIn, long rowsOut,
+      long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows) {
+    this(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal, outputTotal,
+        quarantinedTotal, unparsableAmountRows, 0, false);
+  }
+
+  /**
+   * A split cost allocation: {@code rowsIn} origin charges became {@code rowsOut} allocated rows; reconciled when
+   * every origin charge was allocated and the totals are equal.
+   */
+  static SourceRun allocation(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart,
+      long origins, long allocatedRows, BigDecimal originTotal, BigDecimal allocatedTotal, long originsAllocated) {
+    return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, origins, allocatedRows, 0, originTotal,
+        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true);
+  }
 
   boolean reconciled() {
+    if (allocation) {
+      return originsAllocated == rowsIn && inputTotal.compareTo(outputTotal) == 0;
+    }
     return rowsIn == rowsOut + rowsQuarantined && inputTotal.compareTo(outputTotal.add(quarantinedTotal)) == 0;
+  }
+
+  /** What pipeline_runs.message says for a successful run of this kind. */
+  String note() {
+    return allocation ? "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
+        + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.aifocus.jobs;
 
+import io.aifocus.api.GpuUtilizationTable;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.schema.CostAndUsageTable;
@@ -15,7 +16,7 @@ final class Warehouse {
   /** Every table aifocus writes, in the order they are listed to users. */
   static final List<String> TABLES =
       List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME,
-          SourceDeliveriesTable.TABLE_NAME);
+          SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME);
 
   private final SparkSession spark;
   private final String root;
@@ -23,6 +24,10 @@ final class Warehouse {
   Warehouse(SparkSession spark, String root) {
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  SparkSession spark() {
+    return spark;
   }
 
   String root() {

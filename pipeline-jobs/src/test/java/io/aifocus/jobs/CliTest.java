@@ -56,7 +56,8 @@ class CliTest {
             + " actual 30.60 USD >= cap 25.00")
         .contains("-- Budgets (budget_status)").contains("| agents-monthly ")
         .contains("-- Anomalies found (anomalies)").contains("| 2026-11-20 | endpoint   | /v1/agent/refund")
-        .contains("-- GPU endpoints under 50% utilization (v_gpu_utilization): skipped, its table does not exist")
+        .contains("-- GPU endpoints under 50% utilization (v_gpu_utilization)")
+        .contains("-- GPU cost and utilization by team").contains("| gpu-demo | assistant")
         .contains("-- Savings opportunities (v_savings_opportunities)").contains("| model_routing");
     assertThat(demo.err()).contains("(reconciled)").doesNotContain("NOT RECONCILED");
   }

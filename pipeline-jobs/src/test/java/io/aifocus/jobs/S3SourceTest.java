@@ -159,7 +159,7 @@ class S3SourceTest {
 
     JobConfig job = new JobConfig(dir.toString(),
         List.of(SourceSpec.of(SourceKind.FOCUS, "s3://" + BUCKET + "/exports/focus")),
-        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings());
+        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings(), List.of());
     PipelineRunner.Result result = runner.run(job);
     long expectedRows = Files.readAllLines(tiny, StandardCharsets.UTF_8).stream().skip(1).filter(l -> !l.isBlank()).count();
     assertThat(result.rowsOut() + result.rowsQuarantined()).isEqualTo(expectedRows);
@@ -169,7 +169,7 @@ class S3SourceTest {
 
     JobConfig missing = new JobConfig(dir.toString(),
         List.of(SourceSpec.of(SourceKind.FOCUS, "s3://" + BUCKET + "/exports/nothing-here/")),
-        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings());
+        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings(), List.of());
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> runner.run(missing)))
         .hasMessageContaining("AIF-")
         .hasMessageContaining("s3://" + BUCKET + "/exports/nothing-here/: no objects under this S3 path");
@@ -177,7 +177,7 @@ class S3SourceTest {
 
   private static JobConfig config(Path dir, String source) {
     return new JobConfig(dir.toString(), List.of(SourceSpec.of(SourceKind.AWS_CUR, source)),
-        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings());
+        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), RunScope.ALL, settings(), List.of());
   }
 
   private static S3Settings settings() {

@@ -24,7 +24,8 @@ public final class Applicability {
       "SUB_ACCOUNT_SUPPORTED",
       "BILLING_BASED_ON_PROVISIONED_RESOURCES_SUPPORTED",
       "REGION_SUPPORTED",
-      "TAGGING_SUPPORTED");
+      "TAGGING_SUPPORTED",
+      "DATA_GENERATOR_SPLIT_COST_ALLOCATION_SUPPORTED");
 
   private Applicability() {}
 

@@ -1,0 +1,240 @@
+package io.aifocus.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.aifocus.allocate.gpu.GpuAllocation;
+import io.aifocus.allocate.gpu.GpuUtilization;
+import io.aifocus.allocate.gpu.NodePricing;
+import io.aifocus.api.GpuUtilizationTable;
+import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import io.aifocus.api.QuarantineTable;
+import io.aifocus.api.RawColumns;
+import io.aifocus.ingest.k8s.OpenCostPricingReader;
+import io.aifocus.ingest.k8s.PrometheusReader;
+import io.aifocus.schema.CostAndUsageTable;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.FocusColumns;
+import io.aifocus.schema.source.OpenCostPricingColumns;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Runs the allocation of one {@code gpu-clusters} entry: read kube-state-metrics, DCGM and node prices →
+ * {@link GpuAllocation} → write the allocated rows into focus_cost_and_usage (replacing the cluster's rows of the
+ * same billing periods), the unparsable metric lines into quarantine, the gpu_utilization rows, and return one
+ * reconciliation per billing period: Σ origin charges = Σ allocated rows, and every origin charge allocated.
+ */
+final class GpuAllocationRun {
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+  private final Progress progress;
+
+  GpuAllocationRun(SparkSession spark, Warehouse warehouse, Progress progress) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    this.progress = progress;
+  }
+
+  List<SourceRun> run(GpuClusterConfig config, NormalizeContext context) {
+    String cluster = config.settings().cluster();
+    PrometheusReader.Result ksm = PrometheusReader.read(spark, config.kubeStateMetrics(), config.scrapeTime());
+    Optional<PrometheusReader.Result> dcgm = config.dcgm().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
+    List<String> files = new ArrayList<>(ksm.files());
+    dcgm.ifPresent(d -> files.addAll(d.files()));
+    config.nodePrices().ifPresent(files::add);
+    progress.stage("gpu cluster %s: %d metrics file(s), method %s", cluster, files.size(), config.settings().allocatedMethodId());
+
+    Dataset<Row> ksmRows = ksm.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dcgmRows = dcgm.map(d -> d.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    try {
+      NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
+      GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
+          config.settings(), context, config.kubeStateMetrics());
+      Dataset<Row> origins = result.origins().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> allocated = result.allocated().persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        List<SourceRun> runs = reconcile(config, files, origins, allocated);
+        long quarantined = writeQuarantine(context, ksmRows, dcgmRows, files);
+        writeFocus(config, allocated, runs);
+        if (dcgmRows != null) {
+          writeUtilization(config, GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
+              config.settings(), context.runId()), runs);
+        }
+        if (quarantined > 0) {
+          progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
+        }
+        return runs;
+      } finally {
+        origins.unpersist();
+        allocated.unpersist();
+      }
+    } finally {
+      ksmRows.unpersist();
+      if (dcgmRows != null) {
+        dcgmRows.unpersist();
+      }
+    }
+  }
+
+  private List<NodePricing.PriceRow> priceRows(String path) {
+    List<NodePricing.PriceRow> rows = new ArrayList<>();
+    for (Row r : OpenCostPricingReader.read(spark, path).collectAsList()) {
+      String file = r.getAs(RawColumns.SOURCE_FILE);
+      String cls = r.getAs(OpenCostPricingColumns.ASSET_CLASS);
+      String id = r.getAs(OpenCostPricingColumns.INSTANCE_ID);
+      String field = r.getAs(OpenCostPricingColumns.INSTANCE_ID_FIELD);
+      String price = r.getAs(OpenCostPricingColumns.MARKET_PRICE_HOURLY);
+      if (r.getAs(RawColumns.CORRUPT_RECORD) != null) {
+        throw new PipelineException(PipelineErrorCode.MALFORMED_RECORD, file + ": malformed pricing row: " + r.getAs(RawColumns.CORRUPT_RECORD));
+      }
+      if (cls == null || !(cls.strip().toLowerCase(Locale.ROOT).equals("node") || cls.strip().toLowerCase(Locale.ROOT).equals("gpu"))) {
+        continue; // pv and other asset classes price nothing of a GPU node
+      }
+      if (id == null || field == null) {
+        throw new PipelineException(PipelineErrorCode.MISSING_REQUIRED_VALUE,
+            file + ": pricing row of asset class " + cls + " needs InstanceID and InstanceIDField");
+      }
+      BigDecimal hourly;
+      try {
+        hourly = new BigDecimal(price == null ? "" : price.strip());
+      } catch (NumberFormatException e) {
+        throw new PipelineException(PipelineErrorCode.UNPARSABLE_NUMBER,
+            file + ": column MarketPriceHourly of InstanceID '" + id + "' is not a number: '" + price + "'");
+      }
+      rows.add(new NodePricing.PriceRow(id, cls, field, hourly));
+    }
+    return rows;
+  }
+
+  /** Per billing period: origin charges and their total; allocated rows, their total and the origins they cover. */
+  private List<SourceRun> reconcile(GpuClusterConfig config, List<String> files, Dataset<Row> origins, Dataset<Row> allocated) {
+    Map<Instant, Object[]> in = new LinkedHashMap<>();
+    for (Row r : origins.groupBy(col(FocusColumns.BILLING_PERIOD_START))
+        .agg(count(lit(1)), sum(col(FocusColumns.BILLED_COST))).orderBy(col(FocusColumns.BILLING_PERIOD_START)).collectAsList()) {
+      in.put((Instant) r.get(0), new Object[] {r.getLong(1), r.getDecimal(2).setScale(12)});
+    }
+    Map<Instant, Object[]> out = new LinkedHashMap<>();
+    for (Row r : allocated.groupBy(col(FocusColumns.BILLING_PERIOD_START))
+        .agg(count(lit(1)), sum(col(FocusColumns.BILLED_COST)), countDistinct(col(FocusColumns.RESOURCE_ID), col(FocusColumns.CHARGE_PERIOD_START))).collectAsList()) {
+      out.put((Instant) r.get(0), new Object[] {r.getLong(1), r.getDecimal(2).setScale(12), r.getLong(3)});
+    }
+    List<SourceRun> runs = new ArrayList<>();
+    for (Map.Entry<Instant, Object[]> e : in.entrySet()) {
+      Object[] o = out.getOrDefault(e.getKey(), new Object[] {0L, BigDecimal.ZERO.setScale(12), 0L});
+      long origins0 = (long) e.getValue()[0];
+      long covered = (long) o[2];
+      runs.add(SourceRun.allocation(GpuAllocation.SOURCE_KIND, config.settings().cluster(), files, Timestamp.from(e.getKey()),
+          origins0, (long) o[0], (BigDecimal) e.getValue()[1], (BigDecimal) o[1], covered));
+    }
+    for (SourceRun run : runs) {
+      progress.stage("%s %s %s: %d origin charge(s) → %d allocated row(s); total %s = %s%s",
+          GpuAllocation.SOURCE_KIND, config.settings().cluster(), run.billingPeriodStart().toInstant(), run.rowsIn(), run.rowsOut(),
+          run.inputTotal().toPlainString(), run.outputTotal().toPlainString(), run.reconciled() ? " (reconciled)" : " (NOT RECONCILED)");
+    }
+    return runs;
+  }
+
+  private String scope(GpuClusterConfig config, List<SourceRun> runs, String periodColumn) {
+    return runs.stream().map(r -> periodColumn + " = TIMESTAMP '" + r.billingPeriodStart().toInstant().toString().replace("T", " ").replace("Z", "") + "'")
+        .sorted().collect(Collectors.joining(" OR ", "(", ")"));
+  }
+
+  /** Replaces the cluster's allocated rows of the run's billing periods in one commit. */
+  private void writeFocus(GpuClusterConfig config, Dataset<Row> allocated, List<SourceRun> runs) {
+    if (runs.isEmpty()) {
+      progress.stage("gpu cluster %s: no GPU node charges, nothing to write", config.settings().cluster());
+      return;
+    }
+    String predicate = ExtensionColumns.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND)
+        + " AND " + FocusColumns.BILLING_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().billingAccountId())
+        + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster())
+        + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
+    String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
+    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+      allocated.write().format("delta").mode(SaveMode.Append)
+          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new)).save(path);
+    } else {
+      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+          .option("mergeSchema", "true").save(path);
+    }
+    progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);
+  }
+
+  /** Unparsable metric lines (AIF-1005 with file and line); replaces earlier quarantine rows of the same files. */
+  private long writeQuarantine(NormalizeContext context, Dataset<Row> ksm, Dataset<Row> dcgm, List<String> files) {
+    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
+    if (dcgm != null) {
+      bad = bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
+    }
+    Dataset<Row> rows = bad.select(
+        lit(context.runId()).as(QuarantineTable.RUN_ID),
+        lit(GpuAllocation.SOURCE_KIND).as(QuarantineTable.SOURCE_KIND),
+        col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),
+        col(RawColumns.SOURCE_LINE).as(QuarantineTable.SOURCE_LINE),
+        lit(null).cast(DataTypes.StringType).as(QuarantineTable.SOURCE_FIELD),
+        lit(PipelineErrorCode.MALFORMED_RECORD.label()).as(QuarantineTable.ERROR_CODE),
+        lit("not a valid Prometheus sample line").as(QuarantineTable.ERROR_MESSAGE),
+        col(RawColumns.CORRUPT_RECORD).substr(0, 4000).as(QuarantineTable.RAW_RECORD),
+        lit(null).cast(DataTypes.TimestampType).as(QuarantineTable.BILLING_PERIOD_START),
+        lit(null).cast(DataTypes.createDecimalType(38, 12)).as(QuarantineTable.BILLED_AMOUNT),
+        lit(Timestamp.from(context.ingestedAt())).as(QuarantineTable.QUARANTINED_AT));
+    String path = warehouse.path(QuarantineTable.TABLE_NAME);
+    if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
+      spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
+    }
+    String predicate = QuarantineTable.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND) + " AND "
+        + QuarantineTable.SOURCE_FILE + " IN (" + files.stream().map(PipelineRunner::sqlString).collect(Collectors.joining(", ")) + ")";
+    Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+      return persisted.count();
+    } finally {
+      persisted.unpersist();
+    }
+  }
+
+  /** Replaces the cluster's gpu_utilization rows of the run's billing periods. */
+  private void writeUtilization(GpuClusterConfig config, Dataset<Row> rows, List<SourceRun> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    String periods = runs.stream().map(r -> {
+      Instant start = r.billingPeriodStart().toInstant();
+      Instant end = start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
+      return "(" + GpuUtilizationTable.HOUR_START + " >= TIMESTAMP '" + sql(start) + "' AND " + GpuUtilizationTable.HOUR_START
+          + " < TIMESTAMP '" + sql(end) + "')";
+    }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
+    String predicate = GpuUtilizationTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND " + periods;
+    String path = warehouse.path(GpuUtilizationTable.TABLE_NAME);
+    if (!warehouse.exists(GpuUtilizationTable.TABLE_NAME)) {
+      spark.createDataFrame(List.of(), GpuUtilizationTable.schema()).write().format("delta").mode(SaveMode.Append)
+          .partitionBy(GpuUtilizationTable.CLUSTER).save(path);
+    }
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+    progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), GpuUtilizationTable.TABLE_NAME);
+  }
+
+  private static String sql(Instant t) {
+    return t.toString().replace("T", " ").replace("Z", "");
+  }
+}
