@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         "  aifocus run --source aws-cur=./cur/2026-11/ --warehouse ./warehouse",
         "  aifocus run --config aifocus.yaml",
         "  aifocus run --config aifocus.yaml --period 2026-11",
-        "Source kinds: aws-cur, focus, gateway-log, openai-costs."})
+        "Source kinds: aws-cur, focus, gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost,",
+        "litellm-spend (docs/sources/); GPU clusters: gpu-clusters in the config (docs/allocation.md)."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
@@ -27,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
   String config;
 
   @Option(names = "--source", paramLabel = "KIND=PATH",
-      description = "A source to ingest; repeatable. PATH is a file, directory or glob, local or s3a://.")
+      description = "A source to ingest; repeatable. PATH is a file, directory or glob, local, s3:// (docs/s3.md) or s3a://.")
   List<String> sources = new ArrayList<>();
 
   @Option(names = "--team-tag-keys", paramLabel = "KEY", split = ",",
