@@ -3,14 +3,19 @@ package io.aifocus.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifocus.api.SparkTestSession;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -136,7 +141,7 @@ class CliTest {
     assertThat(out.resolve("arrow/v_cost_per_token.arrow")).exists();
   }
 
-  /** Chromium is not installed on the build machine, so the report is checked as text, not rendered. */
+  /** The report as text: one self-contained file with the demo's figures (rendered: next test). */
   @Test
   void reportIsOneSelfContainedHtmlFileWithTheDemoFigures() throws Exception {
     Path html = SparkTestSession.newDirectory("report").resolve("report.html");
@@ -147,11 +152,56 @@ class CliTest {
         .contains("Data as of <b>2026-11-20</b>")
         .contains("<h3>2026-11</h3>").contains(">agents / claude-haiku-4-5 (USD)</text>")
         .contains(">anthropic / claude-haiku-4-5 (USD)</text>".replace("anthropic", "Anthropic"))
-        .contains("No <code>gpu_utilization</code> table in the warehouse yet.")
+        .contains("<h2>GPU utilization by endpoint and hour</h2>\n<svg ")
         .contains("<td>agents-monthly</td>").contains("<td class=\"n\">30.60</td>")
         .contains("<td>2026-11-20</td><td>endpoint</td><td>/v1/agent/refund</td>")
         .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
     assertThat(text.split("<svg ", -1).length - 1).isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * The report rendered by a real browser: headless Chromium (Debian's package; .ci/run installs it) takes a
+   * screenshot, in which the bar charts (#4a7fb5) and the GPU heatmap (red-to-yellow cells) must be painted.
+   */
+  @Test
+  void reportRendersInHeadlessChromium() throws Exception {
+    Path chromium = Path.of("/usr/bin/chromium");
+    Assumptions.assumeTrue(Files.isExecutable(chromium), "Chromium is not installed (.ci/run installs it)");
+    Path dir = SparkTestSession.newDirectory("report-browser");
+    Path html = dir.resolve("report.html");
+    Call report = cli("report", "--warehouse", warehouse.toString(), "--out", html.toString());
+    assertThat(report.exit()).as(report.err()).isZero();
+    Path png = dir.resolve("report.png");
+    Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + dir.resolve("profile"),
+        "--window-size=1200,4000", "--screenshot=" + png, html.toUri().toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    try {
+      assertThat(browser.waitFor(180, TimeUnit.SECONDS)).as("Chromium finished").isTrue();
+    } finally {
+      browser.descendants().forEach(ProcessHandle::destroyForcibly);
+      browser.destroyForcibly();
+    }
+    assertThat(png).as(Files.readString(dir.resolve("chromium.log"))).exists();
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1200);
+    long bars = 0;
+    long heat = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int rgb = image.getRGB(x, y) & 0xFFFFFF;
+        int r = rgb >> 16;
+        int b = rgb & 0xFF;
+        if (rgb == 0x4A7FB5) {
+          bars++;
+        } else if (r == 255 && b == 90) {
+          heat++;
+        }
+      }
+    }
+    assertThat(bars).as("bar chart pixels").isGreaterThan(5_000);
+    assertThat(heat).as("GPU heatmap pixels").isGreaterThan(1_000);
   }
 
   @Test
