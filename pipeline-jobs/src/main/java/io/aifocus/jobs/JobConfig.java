@@ -3,6 +3,7 @@ package io.aifocus.jobs;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -12,6 +13,7 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
+import io.aifocus.api.credits.Grant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,12 +33,14 @@ import java.util.Optional;
  * warehouse: ./warehouse
  * team-tag-keys: [team, Team, user:team, user_team, owner]
  * price-book: ./llm/price-book.csv
+ * commitments: ./credits/grants.csv   # or a YAML list of grants (docs/credits.md)
  * sources:
  *   - kind: aws-cur
  *     path: s3a://billing/cur/
  * </pre>
  */
-public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+public record JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
+    List<Grant> commitments) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -46,6 +50,16 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     sources = List.copyOf(sources);
     teamTagKeys = List.copyOf(teamTagKeys);
     requireNonNull(priceBook, "priceBook is null");
+    commitments = List.copyOf(commitments);
+  }
+
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
+    this(warehouse, sources, teamTagKeys, priceBook, List.of());
+  }
+
+  /** The same run writing into another warehouse. */
+  public JobConfig withWarehouse(String otherWarehouse) {
+    return new JobConfig(otherWarehouse, sources, teamTagKeys, priceBook, commitments);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -58,7 +72,8 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
   }
 
   /** The YAML file's shape; unknown keys are errors, so a typo never goes unnoticed. */
-  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook) {}
+  record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
+      JsonNode commitments) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -67,7 +82,8 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true); // amounts never pass through double
     File parsed;
     try (InputStream in = Files.newInputStream(file)) {
       parsed = yaml.readValue(in, File.class);
@@ -97,7 +113,7 @@ public record JobConfig(String warehouse, List<SourceSpec> sources, List<String>
     String warehouse = parsed.warehouse() == null ? DEFAULT_WAREHOUSE : resolve(base, parsed.warehouse());
     List<String> keys = parsed.teamTagKeys() == null ? NormalizeContext.DEFAULT_TEAM_TAG_KEYS : parsed.teamTagKeys();
     Optional<String> priceBook = Optional.ofNullable(parsed.priceBook()).map(p -> resolve(base, p));
-    return new JobConfig(warehouse, specs, keys, priceBook);
+    return new JobConfig(warehouse, specs, keys, priceBook, Commitments.parse(parsed.commitments(), file));
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

@@ -48,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
         warehouseGiven || config == null ? spark.warehouse : base.warehouse(),
         specs,
         teamTagKeys != null ? teamTagKeys : base.teamTagKeys(),
-        priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook());
+        priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook(),
+        base.commitments());
     SparkSession session = SparkSessions.create(spark.master);
     Progress progress = new Progress(System.err, spark.quiet);
     PipelineRunner.Result result = new PipelineRunner(session, new Warehouse(session, job.warehouse()), progress).run(job);

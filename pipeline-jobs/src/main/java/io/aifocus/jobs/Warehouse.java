@@ -14,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
 final class Warehouse {
   /** Every table aifocus writes, in the order they are listed to users. */
   static final List<String> TABLES =
-      List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME);
+      List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME,
+          CreditsRun.CONTRACT_COMMITMENT_TABLE, CreditsRun.LEDGER_TABLE);
 
   private final SparkSession spark;
   private final String root;

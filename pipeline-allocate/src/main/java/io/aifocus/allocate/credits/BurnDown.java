@@ -37,9 +37,12 @@ public final class BurnDown {
 
   private BurnDown() {}
 
-  /** A grant burned by a usage row: {@code quantity} in the grant's unit, covering {@code coveredCost} of its on-demand cost. */
+  /**
+   * A grant burned by a usage row: {@code quantity} in the grant's unit, covering {@code coveredCost} of its
+   * on-demand cost and {@code coveredTokens} of its tokens (when the row has tokens).
+   */
   public record Application(int index, String grantId, LocalDate day, BigDecimal quantity, BigDecimal coveredCost,
-      BigDecimal amortizedCost) {}
+      Optional<BigDecimal> coveredTokens, BigDecimal amortizedCost) {}
 
   /** Balance that expired unused on {@code day} (the last day of the grant's expiry or rollover). */
   public record Expiry(String grantId, LocalDate day, BigDecimal quantity, BigDecimal amortizedCost) {}
@@ -106,6 +109,7 @@ public final class BurnDown {
         }
         BigDecimal quantity;
         BigDecimal covered;
+        Optional<BigDecimal> coveredTokens;
         if (g.tokens()) {
           if (restTokens.isEmpty() || restTokens.get().signum() == 0) {
             continue;
@@ -113,6 +117,7 @@ public final class BurnDown {
           BigDecimal tokens = restTokens.get();
           quantity = s.balance.min(tokens);
           covered = quantity.compareTo(tokens) == 0 ? restCost : share(restCost, quantity, tokens);
+          coveredTokens = Optional.of(quantity);
           restTokens = Optional.of(tokens.subtract(quantity));
         } else {
           if (restCost.signum() == 0) {
@@ -121,11 +126,13 @@ public final class BurnDown {
           quantity = s.balance.min(restCost);
           covered = quantity;
           BigDecimal cost = restCost;
-          restTokens = restTokens.map(t -> quantity.compareTo(cost) == 0 ? BigDecimal.ZERO : t.subtract(share(t, quantity, cost)));
+          coveredTokens = restTokens.map(t -> quantity.compareTo(cost) == 0 ? t : share(t, quantity, cost));
+          Optional<BigDecimal> took = coveredTokens;
+          restTokens = restTokens.map(t -> t.subtract(took.orElseThrow()));
         }
         restCost = restCost.subtract(covered);
         s.balance = s.balance.subtract(quantity);
-        applications.add(new Application(c.index(), g.id(), day, quantity, covered, null));
+        applications.add(new Application(c.index(), g.id(), day, quantity, covered, coveredTokens, null));
       }
     }
     expireUpTo(states, asOf, expiries);
@@ -158,7 +165,8 @@ public final class BurnDown {
       balances.put(s.grant.id(), s.balance);
     }
     for (Application a : applications) {
-      finalApps.add(new Application(a.index(), a.grantId(), a.day(), a.quantity(), a.coveredCost(), shareOf.get(a)));
+      finalApps.add(new Application(a.index(), a.grantId(), a.day(), a.quantity(), a.coveredCost(), a.coveredTokens(),
+          shareOf.get(a)));
     }
     for (Expiry e : expiries) {
       finalExpiries.add(new Expiry(e.grantId(), e.day(), e.quantity(), shareOf.get(e)));

@@ -151,6 +151,11 @@ class BurnDownTest {
     assertThat(onDemand).isEqualByComparingTo("38.5");
     assertThat(r.applications()).filteredOn(a -> a.index() == 3).extracting(Application::grantId)
         .containsExactly("small", "tokens");
+    // the credit's 0.5 of a 1.5 row covers a third of its 1,000 tokens; the pack burns the rest
+    assertThat(r.applications()).filteredOn(a -> a.index() == 3)
+        .extracting(a -> a.coveredTokens().orElseThrow().toPlainString(), a -> a.quantity().toPlainString())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("333.333333333333", "0.5"),
+            org.assertj.core.groups.Tuple.tuple("666.666666666667", "666.666666666667"));
     assertThat(r.applications()).allMatch(a -> a.index() <= 4);
     assertLedgerIdentity(r);
   }

@@ -16,6 +16,7 @@ public final class Applicability {
   public static final Set<String> AIFOCUS_OUTPUT = Set.of(
       "AVAILABILITY_ZONE_SUPPORTED",
       "COMMITMENT_DISCOUNT_SUPPORTED",
+      "CONTRACT_COMMITMENTS_SUPPORTED",
       "MULTIPLE_PRICING_CATEGORIES_SUPPORTED",
       "NEGOTIATED_PRICING_SUPPORTED",
       "PUBLIC_PRICE_LIST_SUPPORTED",
@@ -24,7 +25,8 @@ public final class Applicability {
       "SUB_ACCOUNT_SUPPORTED",
       "BILLING_BASED_ON_PROVISIONED_RESOURCES_SUPPORTED",
       "REGION_SUPPORTED",
-      "TAGGING_SUPPORTED");
+      "TAGGING_SUPPORTED",
+      "VIRTUAL_CURRENCY_SUPPORTED");
 
   private Applicability() {}
 
