@@ -49,7 +49,8 @@ class CliTest {
         .contains("-- Spend by team and model").contains("| ml-platform")
         .contains("partitioned by x_Team, x_Model")
         .contains("-- LLM cost per 1M tokens by model and team").contains("| claude-sonnet-4-5-20250929")
-        .contains("-- Top customers by LLM spend").contains("| acme");
+        .contains("-- Top customers by LLM spend").contains("| acme")
+        .contains("-- Prepaid credits burning down").contains("| anthropic-pack-2026");
     assertThat(demo.err()).contains("(reconciled)").doesNotContain("NOT RECONCILED");
   }
 
