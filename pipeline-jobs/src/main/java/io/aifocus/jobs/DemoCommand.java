@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Path config = demoConfig();
     JobConfig base = JobConfig.fromYaml(config);
-    JobConfig job = new JobConfig(spark.warehouse, base.sources(), base.teamTagKeys(), base.priceBook(), base.gpuClusters());
+    JobConfig job = base.withWarehouse(spark.warehouse);
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);
@@ -113,10 +113,29 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println(query[1]);
       TablePrinter.print(session.sql(query[1]), TablePrinter.Format.table, 20, System.out);
     }
+    printCreditLedger(session, warehouse);
     System.out.println();
     System.out.println("Next: bin/aifocus sql --warehouse " + warehouse.root() + " \"SELECT ...\"   |   bin/aifocus validate --warehouse "
         + warehouse.root());
     return 0;
+  }
+
+  /** The credit burn-down query: the days a grant burned, and the last day, with the exhaustion forecast. */
+  static final String CREDIT_LEDGER_QUERY =
+      "SELECT grant_id, day, unit, opening_balance, burned, expired, closing_balance,"
+          + " CAST(burned_billing_currency AS DECIMAL(20,6)) AS burned_usd, projected_exhaustion_date,"
+          + " runs_out_before_term, expires_unused FROM credit_ledger l"
+          + " WHERE burned > 0 OR expired > 0 OR day = (SELECT max(day) FROM credit_ledger m WHERE m.grant_id = l.grant_id)"
+          + " ORDER BY grant_id, day";
+
+  private static void printCreditLedger(SparkSession session, Warehouse warehouse) {
+    if (!warehouse.exists(CreditsRun.LEDGER_TABLE)) {
+      return;
+    }
+    System.out.println();
+    System.out.println("-- Prepaid credits burning down, with the forecast exhaustion date (trailing 7-day burn rate)");
+    System.out.println(CREDIT_LEDGER_QUERY);
+    TablePrinter.print(session.sql(CREDIT_LEDGER_QUERY), TablePrinter.Format.table, 20, System.out);
   }
 
   /** sample-data/demo.yaml under $AIFOCUS_HOME (set by bin/aifocus) or the current directory or a parent. */

@@ -3,6 +3,7 @@ package io.aifocus.jobs;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -12,6 +13,7 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
+import io.aifocus.api.credits.Grant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import java.util.Optional;
  *   endpoint: http://127.0.0.1:9000
  *   region: eu-west-1
  *   path-style-access: true
+ * commitments: ./credits/grants.csv   # or a YAML list of grants (docs/credits.md)
  * sources:
  *   - kind: aws-cur
  *     path: s3://billing/cur/
@@ -54,7 +57,8 @@ public record JobConfig(
     Optional<String> priceBook,
     RunScope scope,
     S3Settings s3,
-    List<GpuClusterConfig> gpuClusters) {
+    List<GpuClusterConfig> gpuClusters,
+    List<Grant> commitments) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -67,23 +71,35 @@ public record JobConfig(
     requireNonNull(scope, "scope is null");
     requireNonNull(s3, "s3 is null");
     gpuClusters = List.copyOf(gpuClusters);
+    commitments = List.copyOf(commitments);
   }
 
-  /** A run over every billing period of its inputs, with the SDK's S3 defaults and no GPU clusters. */
+  /** A run over every billing period of its inputs, with the SDK's S3 defaults, no GPU clusters, no grants. */
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook) {
-    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, List.of());
+    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, List.of(), List.of());
   }
 
-  /** A run limited to {@code scope}, with the SDK's S3 defaults and no GPU clusters. */
+  /** A run limited to {@code scope}, with the SDK's S3 defaults, no GPU clusters, no grants. */
   public JobConfig(
       String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook, RunScope scope) {
-    this(warehouse, sources, teamTagKeys, priceBook, scope, S3Settings.DEFAULT, List.of());
+    this(warehouse, sources, teamTagKeys, priceBook, scope, S3Settings.DEFAULT, List.of(), List.of());
   }
 
   /** A run over every billing period with these GPU clusters. */
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
       List<GpuClusterConfig> gpuClusters) {
-    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, gpuClusters);
+    this(warehouse, sources, teamTagKeys, priceBook, RunScope.ALL, S3Settings.DEFAULT, gpuClusters, List.of());
+  }
+
+  /** A run without prepaid grants. */
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
+      RunScope scope, S3Settings s3, List<GpuClusterConfig> gpuClusters) {
+    this(warehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, List.of());
+  }
+
+  /** The same run writing into another warehouse. */
+  public JobConfig withWarehouse(String otherWarehouse) {
+    return new JobConfig(otherWarehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -92,7 +108,7 @@ public record JobConfig(
 
   /** The same run limited to the billing periods of {@code runScope} (--period, --since). */
   public JobConfig withScope(RunScope runScope) {
-    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters);
+    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters, commitments);
   }
 
   /** The price book of one source: its own {@code price-book} option, else the run's. */
@@ -105,7 +121,7 @@ public record JobConfig(
    * section is read by {@link AnalyticsConfig#fromYaml}.
    */
   record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
-      S3Settings.File s3, com.fasterxml.jackson.databind.JsonNode analytics, List<GpuClusterConfig.Entry> gpuClusters) {}
+      S3Settings.File s3, JsonNode analytics, List<GpuClusterConfig.Entry> gpuClusters, JsonNode commitments) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -139,7 +155,8 @@ public record JobConfig(
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true); // amounts never pass through double
     File parsed;
     try (InputStream in = opener.open()) {
       parsed = yaml.readValue(in, File.class);
@@ -175,7 +192,8 @@ public record JobConfig(
         gpu.add(GpuClusterConfig.of(file, i, parsed.gpuClusters().get(i), base));
       }
     }
-    return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3, gpu);
+    return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3, gpu,
+        Commitments.parse(parsed.commitments(), file, base));
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

@@ -128,6 +128,9 @@ final class PipelineRunner {
           PipelineErrorCode.RECONCILIATION_FAILED,
           "input total != output total + quarantined total; see pipeline_runs where run_id = '" + runId + "'");
     }
+    if (!config.commitments().isEmpty()) {
+      new CreditsRun(spark, warehouse, progress).run(config.commitments(), runId, startedAt);
+    }
     return result;
   }
 

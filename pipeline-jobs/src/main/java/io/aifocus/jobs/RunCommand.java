@@ -70,7 +70,8 @@ final class RunCommand implements Callable<Integer> {
         priceBook != null ? java.util.Optional.of(priceBook) : base.priceBook(),
         scope,
         base.s3(),
-        base.gpuClusters());
+        base.gpuClusters(),
+        base.commitments());
     if (session == null) {
       session = SparkSessions.create(spark.master);
     }

@@ -78,12 +78,13 @@ final class ValidateCommand implements Callable<Integer> {
       subject = input;
     } else {
       Warehouse warehouse = new Warehouse(session, spark.warehouse);
-      if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
-        throw new PipelineException(PipelineErrorCode.TABLE_NOT_FOUND, warehouse.path(CostAndUsageTable.TABLE_NAME)
+      String table = warehouseTable(dataset);
+      if (!warehouse.exists(table)) {
+        throw new PipelineException(PipelineErrorCode.TABLE_NOT_FOUND, warehouse.path(table)
             + " is not a Delta table (run 'aifocus run' or 'aifocus demo' first)");
       }
-      data = warehouse.read(CostAndUsageTable.TABLE_NAME);
-      subject = warehouse.path(CostAndUsageTable.TABLE_NAME);
+      data = warehouse.read(table);
+      subject = warehouse.path(table);
     }
     ConformanceEngine engine = new ConformanceEngine(model, dataset, declared, input != null && FocusFiles.isText(input),
         waivers);
@@ -102,5 +103,10 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     return report.mandatoryFailures() == 0 ? 0 : AifocusCli.EXIT_FAILED;
+  }
+
+  /** The warehouse table holding a FOCUS dataset. */
+  static String warehouseTable(String dataset) {
+    return "ContractCommitment".equals(dataset) ? CreditsRun.CONTRACT_COMMITMENT_TABLE : CostAndUsageTable.TABLE_NAME;
   }
 }

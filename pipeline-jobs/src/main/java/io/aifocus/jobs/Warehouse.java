@@ -16,7 +16,8 @@ final class Warehouse {
   /** Every table aifocus writes, in the order they are listed to users. */
   static final List<String> TABLES =
       List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME,
-          SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME);
+          SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME,
+          CreditsRun.CONTRACT_COMMITMENT_TABLE, CreditsRun.LEDGER_TABLE);
 
   private final SparkSession spark;
   private final String root;

@@ -63,7 +63,8 @@ class CliTest {
         .contains("-- Anomalies found (anomalies)").contains("| 2026-11-20 | endpoint   | /v1/agent/refund")
         .contains("-- GPU endpoints under 50% utilization (v_gpu_utilization)")
         .contains("-- GPU cost and utilization by team").contains("| gpu-demo | assistant")
-        .contains("-- Savings opportunities (v_savings_opportunities)").contains("| model_routing");
+        .contains("-- Savings opportunities (v_savings_opportunities)").contains("| model_routing")
+        .contains("-- Prepaid credits burning down").contains("| anthropic-pack-2026");
     assertThat(demo.err()).contains("(reconciled)").doesNotContain("NOT RECONCILED");
   }
 

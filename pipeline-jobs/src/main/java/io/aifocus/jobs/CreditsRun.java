@@ -1,0 +1,533 @@
+package io.aifocus.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.max;
+
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aifocus.allocate.credits.BurnDown;
+import io.aifocus.allocate.credits.BurnDown.Application;
+import io.aifocus.allocate.credits.BurnDown.Expiry;
+import io.aifocus.allocate.credits.BurnDown.LedgerDay;
+import io.aifocus.allocate.credits.Consumption;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
+import io.aifocus.api.SourceKind;
+import io.aifocus.api.credits.Grant;
+import io.aifocus.schema.ContractCommitmentColumns;
+import io.aifocus.schema.CostAndUsageTable;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.FocusColumns;
+import io.aifocus.schema.FocusSchema;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The credits stage (docs/credits.md), run after the sources are written: burns the configured grants with the
+ * LLM usage rows in focus_cost_and_usage and writes
+ *
+ * <ul>
+ *   <li>focus_cost_and_usage: the LLM usage rows of the grants' billing periods, recomputed from their on-demand
+ *       (contracted) cost with the grants applied, plus one Purchase row per grant and one Unused row per expiry,
+ *       in one Delta commit replacing exactly those rows (so a rerun gives the same rows);
+ *   <li>focus_contract_commitment: the FOCUS 1.3 Contract Commitment dataset, one row per grant (replaced);
+ *   <li>credit_ledger: one row per grant and day with balances and the exhaustion forecast (replaced).
+ * </ul>
+ *
+ * <p>The usage rows of the affected periods are collected to the driver (the burn-down is sequential in
+ * charge-time order); see docs/credits.md for the size this suits.
+ */
+final class CreditsRun {
+  /** x_SourceKind of the Purchase and Unused rows this stage writes. */
+  static final String SOURCE_KIND = "commitments";
+  static final String CONTRACT_COMMITMENT_TABLE = "focus_contract_commitment";
+  static final String LEDGER_TABLE = "credit_ledger";
+  /** Source kinds whose rows are LLM usage a grant may cover. */
+  static final List<SourceKind> USAGE_KINDS = List.of(SourceKind.GATEWAY_LOG, SourceKind.OPENAI_COSTS);
+
+  private static final String USAGE = "Usage";
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+  private static final DecimalType MONEY = DataTypes.createDecimalType(38, 12);
+
+  /** What the stage wrote. */
+  record Result(LocalDate asOf, int usageRows, int coveredRows, int purchaseRows, int unusedRows, int ledgerRows) {}
+
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+  private final Progress progress;
+
+  CreditsRun(SparkSession spark, Warehouse warehouse, Progress progress) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    this.progress = progress;
+  }
+
+  static StructType ledgerSchema() {
+    return new StructType()
+        .add("grant_id", DataTypes.StringType, false)
+        .add("contract_id", DataTypes.StringType, false)
+        .add("day", DataTypes.DateType, false)
+        .add("unit", DataTypes.StringType, false)
+        .add("opening_balance", MONEY, false)
+        .add("burned", MONEY, false)
+        .add("expired", MONEY, false)
+        .add("closing_balance", MONEY, false)
+        .add("burned_billing_currency", MONEY, false)
+        .add("billing_currency", DataTypes.StringType, false)
+        .add("trailing_daily_burn", MONEY, true)
+        .add("projected_exhaustion_date", DataTypes.DateType, true)
+        .add("runs_out_before_term", DataTypes.BooleanType, false)
+        .add("expires_unused", DataTypes.BooleanType, false)
+        .add("term_end", DataTypes.DateType, false)
+        .add("run_id", DataTypes.StringType, false);
+  }
+
+  Result run(List<Grant> grants, String runId, Instant ingestedAt) {
+    LocalDate from = grants.stream().map(Grant::start).min(Comparator.naturalOrder()).orElseThrow().withDayOfMonth(1);
+    LocalDate to = grants.stream().map(Grant::end).max(Comparator.naturalOrder()).orElseThrow();
+    String kinds = USAGE_KINDS.stream().map(k -> PipelineRunner.sqlString(k.id())).collect(Collectors.joining(", "));
+    String usageScope = ExtensionColumns.SOURCE_KIND + " IN (" + kinds + ") AND " + FocusColumns.CHARGE_CATEGORY
+        + " = '" + USAGE + "'";
+    String replaced = usageScope + " AND " + FocusColumns.BILLING_PERIOD_START + " >= TIMESTAMP '" + from
+        + " 00:00:00' AND " + FocusColumns.BILLING_PERIOD_START + " < TIMESTAMP '" + to + " 00:00:00'";
+
+    boolean tableExists = warehouse.exists(CostAndUsageTable.TABLE_NAME);
+    StructType schema = tableExists ? warehouse.read(CostAndUsageTable.TABLE_NAME).schema() : CostAndUsageTable.schema();
+    List<Row> usage = List.of();
+    LocalDate asOf = from;
+    if (tableExists) {
+      Dataset<Row> table = warehouse.read(CostAndUsageTable.TABLE_NAME);
+      Row horizon = table.where(expr(usageScope)).agg(max(col(FocusColumns.BILLING_PERIOD_END))).first();
+      if (!horizon.isNullAt(0)) {
+        asOf = ((Instant) horizon.get(0)).atZone(ZoneOffset.UTC).toLocalDate();
+      }
+      usage = new ArrayList<>(table.where(expr(replaced)).collectAsList());
+      Fields k = new Fields(schema);
+      // a stable order: charge time, then lineage, so rows of the same hour burn in the same order every run
+      Comparator<Row> order = Comparator.comparing((Row r) -> (Instant) r.get(k.i(FocusColumns.CHARGE_PERIOD_START)),
+          Comparator.nullsFirst(Comparator.naturalOrder()));
+      for (String c : List.of(ExtensionColumns.SOURCE_KIND, ExtensionColumns.SOURCE_FILE,
+          ExtensionColumns.SOURCE_RECORD_ID, ExtensionColumns.USAGE_TYPE, FocusColumns.SKU_PRICE_ID,
+          FocusColumns.CHARGE_DESCRIPTION)) {
+        order = order.thenComparing(r -> k.str(r, c), Comparator.nullsFirst(Comparator.naturalOrder()));
+      }
+      usage.sort(order);
+    }
+    progress.stage("credits: %d grant(s), %d LLM usage row(s) from %s to %s, data up to %s", grants.size(),
+        usage.size(), from, to, asOf);
+
+    Fields f = new Fields(schema);
+    List<Consumption> consumption = new ArrayList<>();
+    for (int i = 0; i < usage.size(); i++) {
+      Row r = usage.get(i);
+      BigDecimal cost = onDemandCost(r, f);
+      if (cost == null || cost.signum() < 0 || r.isNullAt(f.i(FocusColumns.CHARGE_PERIOD_START))) {
+        continue;
+      }
+      String provider = f.str(r, FocusColumns.SERVICE_PROVIDER_NAME);
+      Optional<BigDecimal> tokens = Grant.TOKENS.equals(f.str(r, FocusColumns.CONSUMED_UNIT))
+          ? Optional.ofNullable(f.dec(r, FocusColumns.CONSUMED_QUANTITY)) : Optional.empty();
+      consumption.add(new Consumption(i, provider == null ? String.valueOf(f.str(r, FocusColumns.PROVIDER_NAME)) : provider,
+          String.valueOf(f.str(r, FocusColumns.BILLING_ACCOUNT_ID)), Optional.ofNullable(f.str(r, FocusColumns.SUB_ACCOUNT_ID)),
+          String.valueOf(f.str(r, ExtensionColumns.TEAM)), (Instant) r.get(f.i(FocusColumns.CHARGE_PERIOD_START)),
+          tokens.filter(t -> t.signum() >= 0), cost, String.valueOf(f.str(r, FocusColumns.BILLING_CURRENCY))));
+    }
+    BurnDown.Result burn = BurnDown.run(grants, consumption, asOf);
+
+    Map<String, Grant> byId = new LinkedHashMap<>();
+    grants.forEach(g -> byId.put(g.id(), g));
+    Map<Integer, List<Application>> applied = burn.applications().stream()
+        .collect(Collectors.groupingBy(Application::index, LinkedHashMap::new, Collectors.toList()));
+    List<Row> out = new ArrayList<>();
+    BigDecimal onDemandIn = BigDecimal.ZERO;
+    BigDecimal billedOut = BigDecimal.ZERO;
+    BigDecimal coveredOut = BigDecimal.ZERO;
+    for (int i = 0; i < usage.size(); i++) {
+      Row r = usage.get(i);
+      List<Application> apps = applied.getOrDefault(i, List.of());
+      Row rewritten = rewriteUsage(r, f, apps, byId);
+      BigDecimal cost = onDemandCost(r, f);
+      if (cost != null) {
+        onDemandIn = onDemandIn.add(cost);
+        billedOut = billedOut.add(f.dec(rewritten, FocusColumns.BILLED_COST));
+        coveredOut = coveredOut.add(apps.stream().map(Application::coveredCost).reduce(BigDecimal.ZERO, BigDecimal::add));
+      }
+      out.add(rewritten);
+    }
+    if (onDemandIn.compareTo(billedOut.add(coveredOut)) != 0) {
+      throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: on-demand cost "
+          + onDemandIn.toPlainString() + " != billed " + billedOut.toPlainString() + " + covered by grants "
+          + coveredOut.toPlainString());
+    }
+    checkAmortization(grants, burn);
+
+    Map<String, String> serviceNames = new HashMap<>();
+    for (Row r : usage) {
+      String provider = f.str(r, FocusColumns.SERVICE_PROVIDER_NAME);
+      if (provider != null && f.str(r, FocusColumns.SERVICE_NAME) != null) {
+        serviceNames.putIfAbsent(provider.toLowerCase(java.util.Locale.ROOT), f.str(r, FocusColumns.SERVICE_NAME));
+      }
+    }
+    int purchases = 0;
+    for (Grant g : grants) {
+      out.add(purchaseRow(f, g, serviceName(serviceNames, g), runId, ingestedAt));
+      purchases++;
+    }
+    int unused = 0;
+    for (Expiry e : burn.expiries()) {
+      Grant g = byId.get(e.grantId());
+      out.add(unusedRow(f, g, e, serviceName(serviceNames, g), runId, ingestedAt));
+      unused++;
+    }
+
+    writeFocus(out, schema, tableExists, "(" + replaced + ") OR " + ExtensionColumns.SOURCE_KIND + " = "
+        + PipelineRunner.sqlString(SOURCE_KIND));
+    writeContractCommitments(grants);
+    writeLedger(burn.ledger(), byId, runId);
+    Result result = new Result(asOf, usage.size(), applied.size(), purchases, unused, burn.ledger().size());
+    progress.stage("credits: %d usage row(s) covered by grants, %d purchase row(s), %d unused row(s), %d ledger row(s)",
+        result.coveredRows(), purchases, unused, result.ledgerRows());
+    return result;
+  }
+
+  /** A grant used up or past its end reconciles: its burns and expiries amortize exactly its price. */
+  private static void checkAmortization(List<Grant> grants, BurnDown.Result burn) {
+    for (Grant g : grants) {
+      if (burn.balanceAtAsOf().get(g.id()).signum() != 0) {
+        continue;
+      }
+      BigDecimal total = burn.applications().stream().filter(a -> a.grantId().equals(g.id()))
+          .map(Application::amortizedCost).reduce(BigDecimal.ZERO, BigDecimal::add)
+          .add(burn.expiries().stream().filter(e -> e.grantId().equals(g.id())).map(Expiry::amortizedCost)
+              .reduce(BigDecimal.ZERO, BigDecimal::add));
+      if (total.compareTo(g.pricePaid()) != 0) {
+        throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: grant " + g.id()
+            + " amortizes " + total.toPlainString() + ", its price is " + g.pricePaid().toPlainString());
+      }
+    }
+  }
+
+  /** What the row costs without grants: its contracted cost (the LLM sources write BilledCost = ContractedCost). */
+  private static BigDecimal onDemandCost(Row r, Fields f) {
+    BigDecimal contracted = f.dec(r, FocusColumns.CONTRACTED_COST);
+    return contracted != null ? contracted : f.dec(r, FocusColumns.BILLED_COST);
+  }
+
+  private static Row rewriteUsage(Row r, Fields f, List<Application> apps, Map<String, Grant> grants) {
+    Object[] v = f.values(r);
+    BigDecimal cost = onDemandCost(r, f);
+    if (apps.isEmpty()) {
+      if (!r.isNullAt(f.i(FocusColumns.CONTRACT_APPLIED)) && cost != null) {
+        // written by an earlier credits run with other grants: back to on demand
+        f.set(v, FocusColumns.BILLED_COST, cost);
+        f.set(v, FocusColumns.EFFECTIVE_COST, cost);
+        f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
+        f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, cost);
+        f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
+        f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
+        clearCommitment(f, v);
+      }
+      return RowFactory.create(v);
+    }
+    BigDecimal covered = apps.stream().map(Application::coveredCost).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal amortized = apps.stream().map(Application::amortizedCost).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal billed = cost.subtract(covered);
+    BigDecimal effective = billed.add(amortized);
+    Application primary = apps.stream().max(Comparator.comparing(Application::coveredCost)).orElseThrow();
+    for (Application a : apps) {
+      if (a.coveredCost().compareTo(primary.coveredCost()) == 0) {
+        primary = a; // ties: the first grant burned
+        break;
+      }
+    }
+    Grant g = grants.get(primary.grantId());
+    f.set(v, FocusColumns.BILLED_COST, money(billed));
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(effective));
+    setCommitment(f, v, g);
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Used");
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(primary.quantity()));
+    BigDecimal consumed = f.dec(r, FocusColumns.CONSUMED_QUANTITY);
+    BigDecimal pricingQuantity = f.dec(r, FocusColumns.PRICING_QUANTITY);
+    if (g.tokens() && consumed != null && pricingQuantity != null && pricingQuantity.signum() > 0) {
+      // the virtual currency: a row's price in Tokens is its token count (tokens per pricing unit x quantity)
+      BigDecimal tokensPerUnit = consumed.divide(pricingQuantity, 12, RoundingMode.HALF_EVEN);
+      f.set(v, FocusColumns.PRICING_CURRENCY, Grant.TOKENS);
+      f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, money(tokensPerUnit));
+      f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, money(tokensPerUnit));
+      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(consumed));
+    } else {
+      f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(effective));
+    }
+    f.set(v, FocusColumns.CONTRACT_APPLIED, contractApplied(apps, grants));
+    return RowFactory.create(v);
+  }
+
+  /**
+   * ContractApplied per FOCUS 1.3 (notes §6.2, errata #3/#5): one element per grant burned with the five FOCUS
+   * keys, none null, as the 1.3 requirements model checks (O-007-M all five present; each typed and not null):
+   * ContractId, ContractCommitmentId, the applied cost (on-demand value covered, billing currency) and the
+   * applied quantity and unit (tokens covered). {@code x_AmortizedCost} is the element's share of EffectiveCost.
+   */
+  static String contractApplied(List<Application> apps, Map<String, Grant> grants) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode elements = root.putArray("Elements");
+    for (Application a : apps) {
+      Grant g = grants.get(a.grantId());
+      ObjectNode e = elements.addObject();
+      e.put(ContractCommitmentColumns.CONTRACT_ID, g.contractId());
+      e.put(ContractCommitmentColumns.CONTRACT_COMMITMENT_ID, g.id());
+      // all five keys, none null (rules ContractAppliedObject-O-007-M and the type/value rules of each key):
+      // the applied cost is the on-demand value covered; the applied quantity is what the row consumed that the
+      // grant covered (tokens; the covered cost itself when the row has no tokens)
+      e.put("ContractCommitmentAppliedCost", plain(a.coveredCost()));
+      e.put("ContractCommitmentAppliedQuantity", plain(a.coveredTokens().orElse(a.coveredCost())));
+      e.put("ContractCommitmentAppliedUnit", a.coveredTokens().isPresent() ? Grant.TOKENS : g.currency());
+      e.put("x_AmortizedCost", plain(a.amortizedCost()));
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void setCommitment(Fields f, Object[] v, Grant g) {
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_ID, g.id());
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_CATEGORY, g.tokens() ? "Usage" : "Spend");
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_NAME, g.description().orElse(g.id()));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_TYPE, type(g));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_UNIT, g.unit());
+  }
+
+  private static void clearCommitment(Fields f, Object[] v) {
+    for (String c : List.of(FocusColumns.COMMITMENT_DISCOUNT_ID, FocusColumns.COMMITMENT_DISCOUNT_CATEGORY,
+        FocusColumns.COMMITMENT_DISCOUNT_NAME, FocusColumns.COMMITMENT_DISCOUNT_TYPE,
+        FocusColumns.COMMITMENT_DISCOUNT_UNIT, FocusColumns.COMMITMENT_DISCOUNT_STATUS,
+        FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, FocusColumns.CONTRACT_APPLIED)) {
+      f.set(v, c, null);
+    }
+  }
+
+  static String type(Grant g) {
+    return g.tokens() ? "Prepaid Token Pack" : "Prepaid Credit";
+  }
+
+  private static String serviceName(Map<String, String> names, Grant g) {
+    return names.getOrDefault(g.provider().toLowerCase(java.util.Locale.ROOT), g.provider() + " API");
+  }
+
+  /** Columns every row this stage creates shares: provider, billing account and period, service, lineage. */
+  private static Object[] commitmentRow(Fields f, Grant g, String serviceName, LocalDate chargeDay, String runId,
+      Instant ingestedAt) {
+    Object[] v = new Object[f.schema.size()];
+    LocalDate period = chargeDay.withDayOfMonth(1);
+    f.set(v, FocusColumns.BILLING_ACCOUNT_ID, g.scope().billingAccountId());
+    f.set(v, FocusColumns.BILLING_CURRENCY, g.currency());
+    f.set(v, FocusColumns.BILLING_PERIOD_START, instant(period));
+    f.set(v, FocusColumns.BILLING_PERIOD_END, instant(period.plusMonths(1)));
+    f.set(v, FocusColumns.CHARGE_PERIOD_START, instant(chargeDay));
+    f.set(v, FocusColumns.CHARGE_PERIOD_END, instant(chargeDay.plusDays(1)));
+    f.set(v, FocusColumns.SUB_ACCOUNT_ID, g.scope().subAccountId().orElse(null));
+    for (String p : List.of(FocusColumns.PROVIDER_NAME, FocusColumns.SERVICE_PROVIDER_NAME, FocusColumns.HOST_PROVIDER_NAME,
+        FocusColumns.PUBLISHER_NAME, FocusColumns.INVOICE_ISSUER_NAME)) {
+      f.set(v, p, g.provider());
+    }
+    f.set(v, FocusColumns.SERVICE_NAME, serviceName);
+    f.set(v, FocusColumns.SERVICE_CATEGORY, "AI and Machine Learning");
+    f.set(v, FocusColumns.SERVICE_SUBCATEGORY, "Generative AI");
+    f.set(v, FocusColumns.RESOURCE_ID, g.id());
+    f.set(v, FocusColumns.RESOURCE_NAME, g.description().orElse(g.id()));
+    f.set(v, FocusColumns.SKU_ID, "commitment/" + type(g));
+    f.set(v, FocusColumns.SKU_METER, type(g));
+    f.set(v, FocusColumns.SKU_PRICE_ID, g.id());
+    setCommitment(f, v, g);
+    f.set(v, ExtensionColumns.TEAM, g.scope().team().orElse(CostAndUsageTable.UNATTRIBUTED_TEAM));
+    f.set(v, ExtensionColumns.MODEL, CostAndUsageTable.NO_MODEL);
+    f.set(v, ExtensionColumns.SOURCE_KIND, SOURCE_KIND);
+    f.set(v, ExtensionColumns.SOURCE_FILE, g.source());
+    f.set(v, ExtensionColumns.RUN_ID, runId);
+    f.set(v, ExtensionColumns.INGESTED_AT, ingestedAt);
+    f.set(v, ExtensionColumns.SOURCE_RECORD_ID, g.id());
+    return v;
+  }
+
+  /** The purchase: billed in full on the start day, amortized later (EffectiveCost 0). */
+  private static Row purchaseRow(Fields f, Grant g, String serviceName, String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, g, serviceName, g.start(), runId, ingestedAt);
+    BigDecimal price = money(g.pricePaid());
+    f.set(v, FocusColumns.CHARGE_CATEGORY, "Purchase");
+    f.set(v, FocusColumns.CHARGE_FREQUENCY, "One-Time");
+    f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(g) + " " + g.id() + ": " + g.amount().toPlainString() + " "
+        + g.unit() + " until " + g.end());
+    f.set(v, FocusColumns.BILLED_COST, price);
+    f.set(v, FocusColumns.LIST_COST, price);
+    f.set(v, FocusColumns.CONTRACTED_COST, price);
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(BigDecimal.ZERO));
+    f.set(v, FocusColumns.LIST_UNIT_PRICE, price);
+    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(BigDecimal.ONE));
+    f.set(v, FocusColumns.PRICING_UNIT, "Commitments");
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
+    f.set(v, FocusColumns.PRICING_CURRENCY, g.currency());
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(BigDecimal.ZERO));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(g.amount()));
+    return RowFactory.create(v);
+  }
+
+  /** Balance that expired: billed nothing, its amortized share of the price as EffectiveCost. */
+  private static Row unusedRow(Fields f, Grant g, Expiry e, String serviceName, String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, g, serviceName, e.day(), runId, ingestedAt);
+    BigDecimal zero = money(BigDecimal.ZERO);
+    f.set(v, FocusColumns.CHARGE_CATEGORY, USAGE);
+    f.set(v, FocusColumns.CHARGE_FREQUENCY, "Usage-Based");
+    f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(g) + " " + g.id() + ": " + e.quantity().toPlainString() + " "
+        + g.unit() + " expired unused");
+    f.set(v, FocusColumns.BILLED_COST, zero);
+    f.set(v, FocusColumns.LIST_COST, zero);
+    f.set(v, FocusColumns.CONTRACTED_COST, zero);
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(e.amortizedCost()));
+    f.set(v, FocusColumns.LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(e.quantity()));
+    f.set(v, FocusColumns.PRICING_UNIT, g.unit());
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
+    f.set(v, FocusColumns.PRICING_CURRENCY, g.tokens() ? Grant.TOKENS : g.currency());
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(g.tokens() ? e.quantity() : e.amortizedCost()));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(e.quantity()));
+    return RowFactory.create(v);
+  }
+
+  private void writeFocus(List<Row> rows, StructType schema, boolean tableExists, String predicate) {
+    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
+    if (!tableExists) {
+      data.write().format("delta").mode(SaveMode.Append)
+          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new)).save(path);
+    } else {
+      data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+    }
+  }
+
+  private void writeContractCommitments(List<Grant> grants) {
+    StructType schema = FocusSchema.contractCommitment().sparkSchema();
+    Fields f = new Fields(schema);
+    List<Row> rows = new ArrayList<>();
+    for (Grant g : grants) {
+      Object[] v = new Object[schema.size()];
+      f.set(v, ContractCommitmentColumns.BILLING_CURRENCY, g.currency());
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_CATEGORY, g.tokens() ? "Usage" : "Spend");
+      // Spend: the credit's face value (what ContractCommitmentAppliedCost burns down); Usage: the price paid
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_COST, money(g.tokens() ? g.pricePaid() : g.amount()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_DESCRIPTION, type(g) + " " + g.amount().toPlainString()
+          + " " + g.unit() + " for " + g.pricePaid().toPlainString() + " " + g.currency()
+          + g.description().map(d -> ": " + d).orElse(""));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_ID, g.id());
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_START, instant(g.start()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_END, instant(g.end()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_QUANTITY, g.tokens() ? money(g.amount()) : null);
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_TYPE, type(g));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_UNIT, g.tokens() ? g.unit() : null);
+      f.set(v, ContractCommitmentColumns.CONTRACT_ID, g.contractId());
+      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_START, instant(grants.stream()
+          .filter(o -> o.contractId().equals(g.contractId())).map(Grant::start).min(Comparator.naturalOrder()).orElseThrow()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_END, instant(grants.stream()
+          .filter(o -> o.contractId().equals(g.contractId())).map(Grant::end).max(Comparator.naturalOrder()).orElseThrow()));
+      rows.add(RowFactory.create(v));
+    }
+    spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true").save(warehouse.path(CONTRACT_COMMITMENT_TABLE));
+  }
+
+  private void writeLedger(List<LedgerDay> ledger, Map<String, Grant> grants, String runId) {
+    List<Row> rows = new ArrayList<>();
+    for (LedgerDay d : ledger) {
+      Grant g = grants.get(d.grantId());
+      rows.add(RowFactory.create(d.grantId(), g.contractId(), d.day(), d.unit(), money(d.openingBalance()),
+          money(d.burned()), money(d.expired()), money(d.closingBalance()), money(d.burnedBillingCurrency()),
+          g.currency(), d.trailingDailyBurn().map(CreditsRun::money).orElse(null),
+          d.projectedExhaustionDate().orElse(null), d.runsOutBeforeTerm(), d.expiresUnused(), g.end(), runId));
+    }
+    spark.createDataFrame(rows, ledgerSchema()).write().format("delta").mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true").save(warehouse.path(LEDGER_TABLE));
+  }
+
+  private static BigDecimal money(BigDecimal value) {
+    return value.setScale(12, RoundingMode.UNNECESSARY);
+  }
+
+  private static BigDecimal plain(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+  }
+
+  private static Instant instant(LocalDate day) {
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** Column positions of a table layout. */
+  private static final class Fields {
+    final StructType schema;
+
+    Fields(StructType schema) {
+      this.schema = schema;
+    }
+
+    int i(String column) {
+      return schema.fieldIndex(column);
+    }
+
+    Object[] values(Row r) {
+      Object[] v = new Object[schema.size()];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = r.get(k);
+      }
+      return v;
+    }
+
+    void set(Object[] v, String column, Object value) {
+      v[i(column)] = value;
+    }
+
+    String str(Row r, String column) {
+      int k = i(column);
+      return r.isNullAt(k) ? null : r.getString(k);
+    }
+
+    BigDecimal dec(Row r, String column) {
+      int k = i(column);
+      return r.isNullAt(k) ? null : r.getDecimal(k);
+    }
+  }
+}
