@@ -78,7 +78,7 @@ final class Savings {
       String team = r.getString(2);
       String feature = r.getString(3);
       Optional<Price> current = book.find(provider, model, at).filter(p -> p.currency().equals(currency));
-      // model routing what-ifs
+      // model routing what-ifs (team and feature may be null: provider usage exports carry no attribution)
       for (AnalyticsConfig.Substitution sub : settings.substitutions()) {
         if (!sub.provider().equals(provider) || !globMatches(sub.from(), model) || globMatches(sub.to() + "*", model)) {
           continue;
@@ -89,7 +89,7 @@ final class Savings {
           unpriced++;
           continue;
         }
-        add(out, List.of("model_routing", false, team, feature, model, provider + "/" + sub.to(), period, currency,
+        add(out, Arrays.asList("model_routing", false, team, feature, model, provider + "/" + sub.to(), period, currency,
             "traffic of " + sub.from() + " priced as " + sub.to() + " at the same token counts (quality not assessed)"),
             tokens, cost, Price.cost(tokens, unit.get()));
       }
@@ -100,7 +100,7 @@ final class Savings {
       Optional<BigDecimal> input = price.unitPrice(TokenType.INPUT, batch, 0);
       Optional<BigDecimal> read = price.unitPrice(TokenType.CACHE_READ, batch, 0);
       if (type == TokenType.CACHE_READ && input.isPresent()) {
-        add(out, List.of("prompt_caching", true, team, feature, model, "cache reads", period, currency,
+        add(out, Arrays.asList("prompt_caching", true, team, feature, model, "cache reads", period, currency,
             "cache reads priced at the input price minus their cache-read cost"),
             tokens, Price.cost(tokens, input.get()), cost);
       }
@@ -108,7 +108,7 @@ final class Savings {
         BigDecimal share = settings.cacheableInputShare().get();
         long cacheable = BigDecimal.valueOf(tokens).multiply(share).setScale(0, RoundingMode.DOWN).longValueExact();
         if (cacheable > 0) {
-          add(out, List.of("prompt_caching", false, team, feature, model, "cache reads", period, currency,
+          add(out, Arrays.asList("prompt_caching", false, team, feature, model, "cache reads", period, currency,
               share.stripTrailingZeros().toPlainString() + " of uncached input assumed cacheable"
                   + " (analytics.savings.cacheable-input-share); cache-write premiums not included"),
               cacheable, Price.cost(cacheable, input.get()), Price.cost(cacheable, read.get()));
@@ -116,7 +116,7 @@ final class Savings {
       }
       if (!batch && price.batchDiscount().signum() > 0 && batchEligible(settings, feature, r.getString(4), r.getString(5))) {
         BigDecimal lever = cost.multiply(BigDecimal.ONE.subtract(price.batchDiscount())).setScale(12, RoundingMode.HALF_UP);
-        add(out, List.of("batch", false, team, feature, model, "batch pricing", period, currency,
+        add(out, Arrays.asList("batch", false, team, feature, model, "batch pricing", period, currency,
             "declared non-interactive traffic (analytics.savings.batch-eligible) at the price book's batch discount "
                 + price.batchDiscount().stripTrailingZeros().toPlainString()),
             tokens, cost, lever);
