@@ -90,7 +90,23 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       h.append("<p>No <code>gpu_utilization</code> table in the warehouse yet.</p>\n");
     }
-    h.append("<h2>Credit burn-down</h2>\n<p>Not available: aifocus has no credits/commitment balance table yet.</p>\n");
+    h.append("<h2>Credit burn-down (closing balance per day, grant's unit)</h2>\n");
+    if (exists(s, CreditsRun.LEDGER_TABLE)) {
+      // the latest projection there is (none on days without burn in the trailing window), with its day
+      List<Row> grants = s.sql("SELECT grant_id, unit, CAST(max_by(projected_exhaustion_date, CASE WHEN"
+          + " projected_exhaustion_date IS NOT NULL THEN day END) AS STRING), CAST(max(CASE WHEN"
+          + " projected_exhaustion_date IS NOT NULL THEN day END) AS STRING)"
+          + " FROM " + CreditsRun.LEDGER_TABLE + " GROUP BY 1, 2 ORDER BY 1").collectAsList();
+      for (Row g : grants) {
+        h.append("<h3>").append(esc(g.getString(0))).append(" (").append(esc(g.getString(1))).append(")")
+            .append(g.isNullAt(2) ? "" : ", projected exhaustion " + esc(g.getString(2)) + " (as of " + esc(g.getString(3)) + ")")
+            .append("</h3>")
+            .append(bars(s.sql("SELECT '', CAST(day AS STRING), closing_balance FROM " + CreditsRun.LEDGER_TABLE
+                + " WHERE grant_id = '" + g.getString(0).replace("'", "''") + "' ORDER BY day").collectAsList(), 62));
+      }
+    } else {
+      h.append("<p>No <code>credit_ledger</code> table: no prepaid grants configured (docs/credits.md).</p>\n");
+    }
     if (exists(s, Analytics.BUDGET_STATUS)) {
       h.append("<h2>Budget status</h2>\n").append(table(s.sql("SELECT budget, scope, match, period, period_start,"
           + " CAST(amount AS DECIMAL(20,2)) AS amount, CAST(actual_cost AS DECIMAL(20,2)) AS actual, actual_pct,"
