@@ -15,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The analyst views (docs/analytics.md), each a plain Spark SQL file shipped in {@code docs/sql/} and, identical,
- * as the resource {@code aifocus/sql/<view>.sql} (a test keeps the two copies equal). A file declares the
+ * The analyst views (docs/analytics.md), each a plain Spark SQL file in {@code docs/sql/}, which the build
+ * packages as the resource {@code aifocus/sql/<view>.sql} (one copy of the text). A file declares the
  * relations it reads in its header: {@code -- requires: a, b} (the view is skipped with a note when one is
  * missing) and {@code -- optional: name (col TYPE, ...)} (an empty relation of that shape stands in when missing).
  */
