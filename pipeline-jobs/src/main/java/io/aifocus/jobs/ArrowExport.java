@@ -20,14 +20,12 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.DateUnit;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -107,10 +105,7 @@ final class ArrowExport {
     if (type.equals(DataTypes.BooleanType)) {
       return ArrowType.Bool.INSTANCE;
     }
-    if (type.equals(DataTypes.DoubleType)) {
-      return new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-    }
-    return ArrowType.Utf8.INSTANCE;
+    return ArrowType.Utf8.INSTANCE; // anything else as text: no floating point on the way (money is Decimal128)
   }
 
   private static void set(FieldVector vector, int index, Object value) {
@@ -132,8 +127,6 @@ final class ArrowExport {
       v.setSafe(index, ((Number) value).intValue());
     } else if (vector instanceof BitVector v) {
       v.setSafe(index, ((Boolean) value) ? 1 : 0);
-    } else if (vector instanceof Float8Vector v) {
-      v.setSafe(index, ((Number) value).doubleValue());
     } else {
       ((VarCharVector) vector).setSafe(index, TablePrinter.cell(value).getBytes(StandardCharsets.UTF_8));
     }
