@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -41,8 +43,23 @@ public final class SparkTestSession {
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.driver.host", "127.0.0.1")
               .getOrCreate();
+      if (!Boolean.getBoolean("aifocus.keep.scratch")) {
+        Runtime.getRuntime().addShutdownHook(new Thread(SparkTestSession::deleteScratch, "aifocus-test-scratch-cleanup"));
+      }
     }
     return session;
+  }
+
+  /**
+   * Removes the scratch area when the test JVM exits, so repeated builds don't fill /tmp (each run leaves tens of
+   * MB of Delta tables otherwise). {@code -Daifocus.keep.scratch=true} keeps it for debugging a failed test.
+   */
+  private static void deleteScratch() {
+    try (Stream<Path> paths = Files.walk(scratch)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("aifocus tests: could not delete " + scratch + ": " + e.getMessage());
+    }
   }
 
   /** A fresh directory under the session's scratch area. */
