@@ -219,6 +219,21 @@ class CliTest {
     assertThat(table.out()).contains("| support | claude3haiku | 22.125000000000 |").contains("1 row");
   }
 
+  /** Ratios are DECIMAL(38,18): summing them in a lambda needs exact decimal types (SqlCommand.PRECISION_LOSS). */
+  @Test
+  void sqlSumsAllocatedRatiosExactly() {
+    String ratios = "aggregate(from_json(AllocatedMethodDetails, 'struct<Elements:array<struct<AllocatedRatio:decimal(38,18)>>>')"
+        + ".Elements, CAST(0 AS DECIMAL(38,18)), (a, x) -> a + x.AllocatedRatio)";
+    String query = "WITH e AS (SELECT ResourceId, ChargePeriodStart, " + ratios + " AS r FROM focus_cost_and_usage"
+        + " WHERE AllocatedMethodId IS NOT NULL), o AS (SELECT ResourceId, ChargePeriodStart, SUM(r) AS s FROM e GROUP BY 1, 2)"
+        + " SELECT COUNT(*) AS origins, COUNT_IF(s IS NULL OR s <> 1) AS off FROM o";
+    Call csv = cli("sql", "--warehouse", warehouse.toString(), "--format", "csv", query);
+    assertThat(csv.exit()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("origins,off\n72,0\n");
+    assertThat(SparkTestSession.get().conf().get(SqlCommand.PRECISION_LOSS, null))
+        .as("the shared session is left as it was").isNotEqualTo("false");
+  }
+
   @Test
   void validatePassesOnTheDemoOutput() throws Exception {
     Path junit = SparkTestSession.newDirectory("junit").resolve("focus.xml");
