@@ -20,7 +20,9 @@ public enum SourceKind {
   /** Anthropic Admin API cost report pages: billed amounts per day (amounts in cents). */
   ANTHROPIC_COST("anthropic-cost"),
   /** LiteLLM proxy spend logs (LiteLLM_SpendLogs as CSV or JSONL): one row per request at LiteLLM's own price. */
-  LITELLM_SPEND("litellm-spend");
+  LITELLM_SPEND("litellm-spend"),
+  /** GCP Cloud Billing export rows extracted from BigQuery (standard or detailed table) as JSON Lines or Parquet. */
+  GCP_BILLING("gcp-billing");
 
   private final String id;
 

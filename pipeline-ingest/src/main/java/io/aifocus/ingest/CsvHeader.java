@@ -24,11 +24,14 @@ public final class CsvHeader {
 
   /**
    * The column names of {@code file}'s header, BOM stripped. Empty when the file is empty (no header).
-   * Fails naming the file when the header has an empty or duplicated name.
+   * Fails naming the file when the header has an empty or duplicated name, or when the first record has more
+   * fields than the header has names (typically a missing comma between two header names, which would otherwise
+   * shift every value into the wrong column or make every record malformed).
    */
   public static Optional<List<String>> read(Configuration conf, String file) {
     Path path = new Path(file);
     String line;
+    String firstRecord;
     try {
       FileSystem fs = path.getFileSystem(conf);
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
@@ -36,6 +39,7 @@ public final class CsvHeader {
           InputStream in = codec == null ? raw : codec.createInputStream(raw);
           BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         line = reader.readLine();
+        firstRecord = reader.readLine();
       }
     } catch (IOException e) {
       throw new PipelineException(PipelineErrorCode.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
@@ -61,7 +65,19 @@ public final class CsvHeader {
       }
       names.set(i, name);
     }
+    if (firstRecord != null && !firstRecord.isBlank()) {
+      int fields = split(firstRecord).size();
+      if (fields > names.size()) {
+        throw new PipelineException(PipelineErrorCode.MALFORMED_HEADER, file + ":2: the first record has " + fields
+            + " fields but the header names " + names.size() + " columns; is a comma missing between two header"
+            + " names? (header: " + abbreviate(line) + ")");
+      }
+    }
     return Optional.of(List.copyOf(names));
+  }
+
+  private static String abbreviate(String header) {
+    return header.length() <= 300 ? "'" + header + "'" : "'" + header.substring(0, 300) + "…'";
   }
 
   /** Splits one CSV line (RFC 4180 quoting, comma separator). */

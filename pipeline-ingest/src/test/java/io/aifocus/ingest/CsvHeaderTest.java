@@ -44,4 +44,20 @@ class CsvHeaderTest {
         .isInstanceOf(PipelineException.class)
         .hasMessage("AIF-1003 MALFORMED_HEADER: " + file + ":1:2: header column 2 has no name");
   }
+
+  @Test
+  void aMissingCommaBetweenTwoHeaderNamesIsAClearErrorNotShiftedColumns() throws IOException {
+    Path file = dir.resolve("typo.csv");
+    Files.writeString(file, "bill_payer_account_id,line_item_usage_account_idline_item_line_item_type,cost\n"
+        + "111122223333,444455556666,Usage,1.5\n");
+    assertThatThrownBy(() -> CsvHeader.read(new Configuration(), file.toString()))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage("AIF-1003 MALFORMED_HEADER: " + file + ":2: the first record has 4 fields but the header names 3"
+            + " columns; is a comma missing between two header names? (header: 'bill_payer_account_id,"
+            + "line_item_usage_account_idline_item_line_item_type,cost')");
+    // fewer fields (a quoted value spanning lines, or trailing empty cells cut off) is left to the record check
+    Path multiline = dir.resolve("multiline.csv");
+    Files.writeString(multiline, "a,b,c\n1,\"two\nlines\",3\n");
+    assertThat(CsvHeader.read(new Configuration(), multiline.toString())).contains(java.util.List.of("a", "b", "c"));
+  }
 }

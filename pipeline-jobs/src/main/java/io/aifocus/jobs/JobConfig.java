@@ -58,7 +58,8 @@ public record JobConfig(
     RunScope scope,
     S3Settings s3,
     List<GpuClusterConfig> gpuClusters,
-    List<Grant> commitments) {
+    List<Grant> commitments,
+    FxRates fx) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
   public static final String PRICE_BOOK_OPTION = "price-book";
@@ -72,6 +73,18 @@ public record JobConfig(
     requireNonNull(s3, "s3 is null");
     gpuClusters = List.copyOf(gpuClusters);
     commitments = List.copyOf(commitments);
+    requireNonNull(fx, "fx is null");
+  }
+
+  /** A run without an FX table (no reporting-currency conversion). */
+  public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
+      RunScope scope, S3Settings s3, List<GpuClusterConfig> gpuClusters, List<Grant> commitments) {
+    this(warehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments, FxRates.NONE);
+  }
+
+  /** The same run converting to a reporting currency with {@code rates}. */
+  JobConfig withFx(FxRates rates) {
+    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments, rates);
   }
 
   /** A run over every billing period of its inputs, with the SDK's S3 defaults, no GPU clusters, no grants. */
@@ -99,7 +112,7 @@ public record JobConfig(
 
   /** The same run writing into another warehouse. */
   public JobConfig withWarehouse(String otherWarehouse) {
-    return new JobConfig(otherWarehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments);
+    return new JobConfig(otherWarehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments, fx);
   }
 
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys) {
@@ -108,7 +121,7 @@ public record JobConfig(
 
   /** The same run limited to the billing periods of {@code runScope} (--period, --since). */
   public JobConfig withScope(RunScope runScope) {
-    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters, commitments);
+    return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters, commitments, fx);
   }
 
   /** The price book of one source: its own {@code price-book} option, else the run's. */
@@ -121,7 +134,8 @@ public record JobConfig(
    * section is read by {@link AnalyticsConfig#fromYaml}.
    */
   record File(String warehouse, List<SourceEntry> sources, List<String> teamTagKeys, String priceBook,
-      S3Settings.File s3, JsonNode analytics, List<GpuClusterConfig.Entry> gpuClusters, JsonNode commitments) {}
+      S3Settings.File s3, JsonNode analytics, List<GpuClusterConfig.Entry> gpuClusters, JsonNode commitments,
+      String fxRates, String reportingCurrency) {}
 
   record SourceEntry(String kind, String path, Map<String, String> options) {}
 
@@ -192,8 +206,14 @@ public record JobConfig(
         gpu.add(GpuClusterConfig.of(file, i, parsed.gpuClusters().get(i), base));
       }
     }
+    if (parsed.reportingCurrency() != null && parsed.fxRates() == null) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG,
+          file + ": reporting-currency needs an fx-rates table (month,from,to,rate CSV)");
+    }
+    FxRates fx = parsed.fxRates() == null ? FxRates.NONE : FxRates.load(Path.of(resolve(base, parsed.fxRates())),
+        parsed.reportingCurrency() == null ? FxRates.DEFAULT_REPORTING_CURRENCY : parsed.reportingCurrency());
     return new JobConfig(warehouse, specs, keys, priceBook, RunScope.ALL, s3, gpu,
-        Commitments.parse(parsed.commitments(), file, base));
+        Commitments.parse(parsed.commitments(), file, base), fx);
   }
 
   /** Parses {@code KIND=PATH} from the command line. */

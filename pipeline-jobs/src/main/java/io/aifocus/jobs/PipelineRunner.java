@@ -92,8 +92,8 @@ final class PipelineRunner {
         try {
           NormalizeContext sourceContext = contextFor(config, spec, context);
           List<SourceRun> runs = S3Inputs.isS3(spec.path())
-              ? runS3Source(s3, spec, sourceContext, config.scope(), runId, startedAt, t0)
-              : runSource(spec, null, sourceContext, config.scope());
+              ? runS3Source(s3, spec, sourceContext, config.scope(), config.fx(), runId, startedAt, t0)
+              : runSource(spec, null, sourceContext, config.scope(), config.fx());
           appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
           all.addAll(runs);
         } catch (Exception e) { // incl. SparkException, which Spark throws undeclared from jobs
@@ -156,7 +156,8 @@ final class PipelineRunner {
    * whose manifest is unchanged since the last run are skipped (recorded as SKIPPED in pipeline_runs).
    */
   private List<SourceRun> runS3Source(
-      S3Inputs s3, SourceSpec spec, NormalizeContext context, RunScope scope, String runId, Instant startedAt, long t0) {
+      S3Inputs s3, SourceSpec spec, NormalizeContext context, RunScope scope, FxRates fx, String runId,
+      Instant startedAt, long t0) {
     String kind = spec.kind().id();
     S3Inputs.Staged staged =
         s3.stage(spec, SourceDeliveriesTable.lastChecksums(spark, warehouse, kind, spec.path()));
@@ -175,14 +176,14 @@ final class PipelineRunner {
     if (staged.nothingToRead()) {
       return List.of();
     }
-    List<SourceRun> runs = runSource(spec, staged, context, scope);
+    List<SourceRun> runs = runSource(spec, staged, context, scope, fx);
     SourceDeliveriesTable.record(spark, warehouse, runId, kind, spec.path(), staged.deliveries(), startedAt);
     return runs;
   }
 
   /** One source; {@code staged} is its local copy when it is an s3:// source, else null. */
   private List<SourceRun> runSource(
-      SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope) {
+      SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope, FxRates fx) {
     String kind = spec.kind().id();
     SourceSpec read = staged == null ? spec : staged.localSpec();
     RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
@@ -213,12 +214,15 @@ final class PipelineRunner {
     }
 
     NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
-    Dataset<Row> focus = result.focus().persist(StorageLevel.MEMORY_AND_DISK());
+    // constant-currency conversion: one place for every source, after normalization, before the write
+    Dataset<Row> focus = fx.apply(result.focus()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<Optional<Instant>, Object[]> out = aggregate(focus, FocusColumns.BILLING_PERIOD_START, FocusColumns.BILLED_COST);
       Map<Optional<Instant>, Object[]> bad =
           aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
+      Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
+      withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
       writeFocus(spec, focus);
       writeQuarantine(spec, context, quarantine, raw.files(), scope);
       progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
@@ -241,7 +245,7 @@ final class PipelineRunner {
             inputCounts.getOrDefault(period, new long[] {0})[0],
             (long) o[0], (long) q[0],
             inputTotals.getOrDefault(period, BigDecimal.ZERO), (BigDecimal) o[1], (BigDecimal) q[1],
-            (long) q[2]));
+            (long) q[2]).withFxNote(withoutRate.get(period)));
       }
       for (SourceRun run : runs) {
         progress.stage("%s %s: rows in %d = out %d + quarantined %d; total %s = %s + %s%s",

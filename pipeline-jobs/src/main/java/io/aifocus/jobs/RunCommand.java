@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         "  aifocus run --config aifocus.yaml",
         "  aifocus run --config aifocus.yaml --period 2026-11",
         "Source kinds: aws-cur, focus, gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost,",
-        "litellm-spend (docs/sources/); GPU clusters: gpu-clusters in the config (docs/allocation.md)."})
+        "litellm-spend, gcp-billing (docs/sources/); GPU clusters: gpu-clusters in the config (docs/allocation.md)."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
@@ -71,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
         scope,
         base.s3(),
         base.gpuClusters(),
-        base.commitments());
+        base.commitments(),
+        base.fx());
     if (session == null) {
       session = SparkSessions.create(spark.master);
     }

@@ -18,12 +18,19 @@ record SourceRun(
     BigDecimal quarantinedTotal,
     long unparsableAmountRows,
     long originsAllocated,
-    boolean allocation) {
+    boolean allocation,
+    String fxNote) {
 
   SourceRun(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart, long rowsIn, long rowsOut,
       long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows) {
     this(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal, outputTotal,
-        quarantinedTotal, unparsableAmountRows, 0, false);
+        quarantinedTotal, unparsableAmountRows, 0, false, null);
+  }
+
+  /** The same reconciliation with a note on rows left without an FX rate (null for none). */
+  SourceRun withFxNote(String note) {
+    return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal,
+        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, note);
   }
 
   /**
@@ -33,7 +40,7 @@ record SourceRun(
   static SourceRun allocation(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart,
       long origins, long allocatedRows, BigDecimal originTotal, BigDecimal allocatedTotal, long originsAllocated) {
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, origins, allocatedRows, 0, originTotal,
-        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true);
+        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true, null);
   }
 
   boolean reconciled() {
@@ -46,6 +53,6 @@ record SourceRun(
   /** What pipeline_runs.message says for a successful run of this kind. */
   String note() {
     return allocation ? "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
-        + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" : null;
+        + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" : fxNote;
   }
 }

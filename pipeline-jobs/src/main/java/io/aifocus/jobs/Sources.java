@@ -5,6 +5,7 @@ import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceReader;
 import io.aifocus.ingest.awscur.AwsCurReader;
 import io.aifocus.ingest.focus.FocusFileReader;
+import io.aifocus.ingest.gcp.GcpBillingReader;
 import io.aifocus.ingest.llm.AnthropicCostReader;
 import io.aifocus.ingest.llm.AnthropicUsageReader;
 import io.aifocus.ingest.llm.GatewayLogReader;
@@ -13,6 +14,7 @@ import io.aifocus.ingest.llm.OpenAiCostsReader;
 import io.aifocus.ingest.llm.OpenAiUsageReader;
 import io.aifocus.normalize.awscur.AwsCurNormalizer;
 import io.aifocus.normalize.focus.FocusUpgradeNormalizer;
+import io.aifocus.normalize.gcp.GcpBillingNormalizer;
 import io.aifocus.normalize.llm.AnthropicCostNormalizer;
 import io.aifocus.normalize.llm.AnthropicUsageNormalizer;
 import io.aifocus.normalize.llm.GatewayLogNormalizer;
@@ -34,6 +36,7 @@ final class Sources {
       case ANTHROPIC_USAGE -> new AnthropicUsageReader();
       case ANTHROPIC_COST -> new AnthropicCostReader();
       case LITELLM_SPEND -> new LiteLlmSpendReader();
+      case GCP_BILLING -> new GcpBillingReader();
     };
   }
 
@@ -47,6 +50,7 @@ final class Sources {
       case ANTHROPIC_USAGE -> new AnthropicUsageNormalizer();
       case ANTHROPIC_COST -> new AnthropicCostNormalizer();
       case LITELLM_SPEND -> new LiteLlmSpendNormalizer();
+      case GCP_BILLING -> new GcpBillingNormalizer();
     };
   }
 }

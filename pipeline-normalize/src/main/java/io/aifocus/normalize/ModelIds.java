@@ -22,7 +22,34 @@ public final class ModelIds {
   static final String PROVIDER_PREFIX =
       "^(anthropic|amazon|meta|mistral|cohere|ai21|openai|google|deepseek|stability|writer|qwen)\\.";
 
+  /**
+   * GCP SKU descriptions of model charges name the model, then the token/modality part: {@code Gemini 2.5 Flash
+   * Text Input Tokens}, {@code Claude 3.5 Sonnet v2 Output Tokens}, {@code Gemini 1.5 Pro - Cached Input}.
+   * Group 1 is the model part.
+   */
+  static final String SKU_MODEL =
+      "(?i)^(.+?)[\\s-]+(text|image|audio|video|multimodal|long|short|cached|cache|batch|online|input|output|"
+          + "character|characters|tokens?)\\b.*$";
+
   private ModelIds() {}
+
+  /** Plain-Java form of {@link #fromSkuDescription(Column)}: null when the description names no token part. */
+  public static String fromSkuDescription(String sku) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(SKU_MODEL).matcher(sku.strip());
+    if (!m.matches()) {
+      return null;
+    }
+    return m.group(1).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-+|-+$)", "");
+  }
+
+  /** The normalized model of a GCP SKU description ({@code Gemini 2.0 Flash Text Output Tokens} → gemini-2.0-flash). */
+  public static Column fromSkuDescription(Column sku) {
+    Column model = org.apache.spark.sql.functions.regexp_extract(sku, SKU_MODEL, 1);
+    Column s = regexp_replace(lower(model), lit("[^a-z0-9.]+"), lit("-"));
+    s = regexp_replace(s, lit("(^-+|-+$)"), lit(""));
+    return when(sku.isNull().or(model.equalTo(lit(""))), lit(null).cast(org.apache.spark.sql.types.DataTypes.StringType))
+        .otherwise(s);
+  }
 
   /** Plain-Java form of {@link #fromUsageType(Column)}, for tests and config. */
   public static String normalize(String raw) {

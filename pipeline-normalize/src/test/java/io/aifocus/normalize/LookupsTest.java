@@ -24,4 +24,27 @@ class LookupsTest {
     }
     assertThat(category).containsEntry("AmazonBedrock", "AI and Machine Learning").containsEntry("AmazonS3", "Storage");
   }
+
+  @Test
+  void gcpCategoriesAndSubcategoriesAreValidFocusValues() {
+    List<String> categories = FocusSchema.costAndUsage().column(FocusColumns.SERVICE_CATEGORY).allowedValues();
+    Map<String, List<String>> byParent =
+        FocusSchema.costAndUsage().column(FocusColumns.SERVICE_SUBCATEGORY).allowedValuesByParent();
+    List<String[]> rows = Lookups.readCsv("aifocus/normalize/gcp-service-subcategories.csv");
+    assertThat(rows).hasSizeGreaterThan(30);
+    for (String[] row : rows) {
+      assertThat(categories).as(row[0]).contains(row[1]);
+      assertThat(byParent.get(row[1])).as("%s: %s under %s", row[0], row[2], row[1]).contains(row[2]);
+    }
+    assertThat(Lookups.map("aifocus/normalize/gcp-service-subcategories.csv", 0, 2))
+        .containsEntry("Vertex AI", "Generative AI").containsEntry("Cloud Storage", "Object Storage");
+  }
+
+  @Test
+  void gcpSkuDescriptionsNameTheirModel() {
+    assertThat(ModelIds.fromSkuDescription("Gemini 2.5 Flash Text Input Tokens")).isEqualTo("gemini-2.5-flash");
+    assertThat(ModelIds.fromSkuDescription("Claude Sonnet 4.5 Output Tokens")).isEqualTo("claude-sonnet-4.5");
+    assertThat(ModelIds.fromSkuDescription("Gemini 1.5 Pro - Cached Input")).isEqualTo("gemini-1.5-pro");
+    assertThat(ModelIds.fromSkuDescription("Custom Training n1-standard-4")).isNull();
+  }
 }

@@ -28,6 +28,9 @@ public final class ExtensionColumns {
   public static final String CUSTOMER = "x_Customer";
   public static final String WORKFLOW = "x_Workflow";
   public static final String ENDPOINT = "x_Endpoint";
+  public static final String REPORTING_CURRENCY = "x_ReportingCurrency";
+  public static final String BILLED_COST_IN_REPORTING_CURRENCY = "x_BilledCostInReportingCurrency";
+  public static final String EFFECTIVE_COST_IN_REPORTING_CURRENCY = "x_EffectiveCostInReportingCurrency";
 
   private ExtensionColumns() {}
 }
