@@ -282,11 +282,11 @@ class AnalyticsTest {
           + plain(r.getDecimal(10)) + " " + plain(r.getDecimal(11)));
     }
     assertThat(got).containsExactly(
-        // 500,000 cacheable input: 500k x 3 = 1.50 vs 500k x 0.3 = 0.15
-        java.util.Map.entry("std model_routing", "1000000 3 1 2"),
-        java.util.Map.entry("std prompt_caching", "500000 1.5 0.15 1.35"),
         // long context: routed at small's long-context output price 7.5 (not 5): 0.75
         java.util.Map.entry("priced model_routing", "100000 2.25 0.75 1.5"),
+        // standard tier; 500,000 cacheable input: 500k x 3 = 1.50 vs 500k x 0.3 = 0.15
+        java.util.Map.entry("std model_routing", "1000000 3 1 2"),
+        java.util.Map.entry("std prompt_caching", "500000 1.5 0.15 1.35"),
         // long context: small's long-context input price 2 (not 1); cacheable input at big's long-context 6 (not 3)
         java.util.Map.entry("tagged model_routing", "1000000 6 2 4"),
         java.util.Map.entry("tagged prompt_caching", "500000 3 0.15 2.85"));

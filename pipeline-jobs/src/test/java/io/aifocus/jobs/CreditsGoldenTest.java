@@ -116,8 +116,8 @@ class CreditsGoldenTest {
     // (a) 10 x 1.50, (b) 3 x 4.50, (c) 2 x 0.35, (d) 3 x 1.50
     assertThat(priced).isEqualByComparingTo("33.70");
     assertThat(billed.add(covered)).isEqualByComparingTo(priced);
-    // (a) 5.00 + 2.50, (b) 3.00 + 3.00 + 2.40, (c) 0.70, (d) 2.00
-    assertThat(covered).isEqualByComparingTo("18.60");
+    // (a) 5.00 + 2.50, (b) 4.50 + 4.50 + 2.40, (c) 0.70, (d) 1.50 + 0.50
+    assertThat(covered).isEqualByComparingTo("21.60");
   }
 
   @Test
