@@ -29,7 +29,7 @@ import java.util.Set;
 final class Commitments {
   /** One grant as written in config; every value is text so amounts stay exact. */
   record Entry(String id, String contractId, String provider, String billingAccount, String project, String team,
-      String amount, String unit, String pricePaid, String currency, String start, String expiry, String priority,
+      String amount, String unit, String unitValue, String pricePaid, String currency, String start, String expiry, String priority,
       String rolloverUntil, String rolloverMax, String description) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -135,6 +135,7 @@ final class Commitments {
       return new Grant(e.id(), e.contractId(), e.provider(),
           new Grant.Scope(e.billingAccount(), Optional.ofNullable(e.project()), Optional.ofNullable(e.team())),
           decimal(e.amount(), "amount", at), e.unit(),
+          Optional.ofNullable(e.unitValue()).map(v -> decimal(v, "unit-value", at)),
           e.pricePaid() == null ? BigDecimal.ZERO : decimal(e.pricePaid(), "price-paid", at), e.currency(),
           date(e.start(), "start", at), date(e.expiry(), "expiry", at), priority, rollover,
           Optional.ofNullable(e.description()), source);

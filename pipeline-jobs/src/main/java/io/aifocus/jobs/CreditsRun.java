@@ -16,7 +16,6 @@ import io.aifocus.allocate.credits.BurnDown.LedgerDay;
 import io.aifocus.allocate.credits.Consumption;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
-import io.aifocus.api.SourceKind;
 import io.aifocus.api.credits.Grant;
 import io.aifocus.schema.ContractCommitmentColumns;
 import io.aifocus.schema.CostAndUsageTable;
@@ -65,16 +64,18 @@ final class CreditsRun {
   static final String SOURCE_KIND = "commitments";
   static final String CONTRACT_COMMITMENT_TABLE = "focus_contract_commitment";
   static final String LEDGER_TABLE = "credit_ledger";
-  /** Source kinds whose rows are LLM usage a grant may cover. */
-  static final List<SourceKind> USAGE_KINDS = List.of(SourceKind.GATEWAY_LOG, SourceKind.OPENAI_COSTS);
+  /** Which rows are consumption a grant may burn (aifocus/credits/consumption.yaml). */
+  static final ConsumptionRules RULES = ConsumptionRules.load();
 
   private static final String USAGE = "Usage";
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private static final DecimalType MONEY = DataTypes.createDecimalType(38, 12);
 
   /** What the stage wrote. */
-  record Result(LocalDate asOf, int usageRows, int coveredRows, int purchaseRows, int unusedRows, int ledgerRows) {}
+  record Result(LocalDate asOf, int usageRows, int coveredRows, int purchaseRows, int unusedRows, int ledgerRows,
+      int shadowedCostRows) {}
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -109,9 +110,7 @@ final class CreditsRun {
   Result run(List<Grant> grants, String runId, Instant ingestedAt) {
     LocalDate from = grants.stream().map(Grant::start).min(Comparator.naturalOrder()).orElseThrow().withDayOfMonth(1);
     LocalDate to = grants.stream().map(Grant::end).max(Comparator.naturalOrder()).orElseThrow();
-    String kinds = USAGE_KINDS.stream().map(k -> PipelineRunner.sqlString(k.id())).collect(Collectors.joining(", "));
-    String usageScope = ExtensionColumns.SOURCE_KIND + " IN (" + kinds + ") AND " + FocusColumns.CHARGE_CATEGORY
-        + " = '" + USAGE + "'";
+    String usageScope = consumptionScope();
     String replaced = usageScope + " AND " + FocusColumns.BILLING_PERIOD_START + " >= TIMESTAMP '" + from
         + " 00:00:00' AND " + FocusColumns.BILLING_PERIOD_START + " < TIMESTAMP '" + to + " 00:00:00'";
 
@@ -141,22 +140,49 @@ final class CreditsRun {
         usage.size(), from, to, asOf);
 
     Fields f = new Fields(schema);
+    // every row back to what its source wrote (an earlier credits run may have applied other grants)
+    List<Row> base = new ArrayList<>(usage.size());
+    for (Row r : usage) {
+      base.add(withoutGrants(r, f));
+    }
+    usage = base;
+    // a cost row (invoice view) does not burn on a provider day that has usage rows: they are the same spend
+    List<ConsumptionRules.Rule> rules = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    java.util.Set<String> usageDays = new java.util.HashSet<>();
+    for (Row r : usage) {
+      ConsumptionRules.Rule rule = RULES.match(f.str(r, ExtensionColumns.SOURCE_KIND), f.str(r, FocusColumns.SERVICE_NAME))
+          .orElseThrow(() -> new IllegalStateException("credits: a row outside the consumption rules was read"));
+      String key = RULES.providerKey(rule, f.str(r, FocusColumns.SERVICE_PROVIDER_NAME));
+      rules.add(rule);
+      keys.add(key);
+      if (rule.role() == ConsumptionRules.Role.USAGE) {
+        usageDays.add(dayKey(r, f, key));
+      }
+    }
     List<Consumption> consumption = new ArrayList<>();
+    int shadowed = 0;
     for (int i = 0; i < usage.size(); i++) {
       Row r = usage.get(i);
-      BigDecimal cost = onDemandCost(r, f);
+      BigDecimal cost = f.dec(r, FocusColumns.BILLED_COST);
       if (cost == null || cost.signum() < 0 || r.isNullAt(f.i(FocusColumns.CHARGE_PERIOD_START))) {
         continue;
       }
-      String provider = f.str(r, FocusColumns.SERVICE_PROVIDER_NAME);
-      Optional<BigDecimal> tokens = Grant.TOKENS.equals(f.str(r, FocusColumns.CONSUMED_UNIT))
-          ? Optional.ofNullable(f.dec(r, FocusColumns.CONSUMED_QUANTITY)) : Optional.empty();
-      consumption.add(new Consumption(i, provider == null ? String.valueOf(f.str(r, FocusColumns.PROVIDER_NAME)) : provider,
+      if (rules.get(i).role() == ConsumptionRules.Role.COST && usageDays.contains(dayKey(r, f, keys.get(i)))) {
+        shadowed++;
+        continue;
+      }
+      Optional<BigDecimal> tokens = RULES.tokens(f.str(r, FocusColumns.CONSUMED_UNIT), f.dec(r, FocusColumns.CONSUMED_QUANTITY));
+      consumption.add(new Consumption(i, keys.get(i),
           String.valueOf(f.str(r, FocusColumns.BILLING_ACCOUNT_ID)), Optional.ofNullable(f.str(r, FocusColumns.SUB_ACCOUNT_ID)),
           String.valueOf(f.str(r, ExtensionColumns.TEAM)), (Instant) r.get(f.i(FocusColumns.CHARGE_PERIOD_START)),
           tokens.filter(t -> t.signum() >= 0), cost, String.valueOf(f.str(r, FocusColumns.BILLING_CURRENCY))));
     }
-    BurnDown.Result burn = BurnDown.run(grants, consumption, asOf);
+    if (shadowed > 0) {
+      progress.stage("credits: %d cost-report row(s) left on demand: their provider day has usage rows (the same spend)",
+          shadowed);
+    }
+    BurnDown.Result burn = BurnDown.run(grants, consumption, asOf, RULES::canonical);
 
     Map<String, Grant> byId = new LinkedHashMap<>();
     grants.forEach(g -> byId.put(g.id(), g));
@@ -170,7 +196,7 @@ final class CreditsRun {
       Row r = usage.get(i);
       List<Application> apps = applied.getOrDefault(i, List.of());
       Row rewritten = rewriteUsage(r, f, apps, byId);
-      BigDecimal cost = onDemandCost(r, f);
+      BigDecimal cost = f.dec(r, FocusColumns.BILLED_COST);
       if (cost != null) {
         onDemandIn = onDemandIn.add(cost);
         billedOut = billedOut.add(f.dec(rewritten, FocusColumns.BILLED_COST));
@@ -185,22 +211,24 @@ final class CreditsRun {
     }
     checkAmortization(grants, burn);
 
-    Map<String, String> serviceNames = new HashMap<>();
-    for (Row r : usage) {
-      String provider = f.str(r, FocusColumns.SERVICE_PROVIDER_NAME);
-      if (provider != null && f.str(r, FocusColumns.SERVICE_NAME) != null) {
-        serviceNames.putIfAbsent(provider.toLowerCase(java.util.Locale.ROOT), f.str(r, FocusColumns.SERVICE_NAME));
+    // the provider and service names the grant's rows carry, from the usage of its provider key
+    Map<String, String[]> names = new HashMap<>();
+    for (int i = 0; i < usage.size(); i++) {
+      Row r = usage.get(i);
+      if (f.str(r, FocusColumns.SERVICE_PROVIDER_NAME) != null && f.str(r, FocusColumns.SERVICE_NAME) != null) {
+        names.putIfAbsent(keys.get(i), new String[] {f.str(r, FocusColumns.SERVICE_PROVIDER_NAME),
+            f.str(r, FocusColumns.SERVICE_NAME)});
       }
     }
     int purchases = 0;
     for (Grant g : grants) {
-      out.add(purchaseRow(f, g, serviceName(serviceNames, g), runId, ingestedAt));
+      out.add(purchaseRow(f, g, names(names, g), runId, ingestedAt));
       purchases++;
     }
     int unused = 0;
     for (Expiry e : burn.expiries()) {
       Grant g = byId.get(e.grantId());
-      out.add(unusedRow(f, g, e, serviceName(serviceNames, g), runId, ingestedAt));
+      out.add(unusedRow(f, g, e, names(names, g), runId, ingestedAt));
       unused++;
     }
 
@@ -208,7 +236,7 @@ final class CreditsRun {
         + PipelineRunner.sqlString(SOURCE_KIND));
     writeContractCommitments(grants);
     writeLedger(burn.ledger(), byId, runId);
-    Result result = new Result(asOf, usage.size(), applied.size(), purchases, unused, burn.ledger().size());
+    Result result = new Result(asOf, usage.size(), applied.size(), purchases, unused, burn.ledger().size(), shadowed);
     progress.stage("credits: %d usage row(s) covered by grants, %d purchase row(s), %d unused row(s), %d ledger row(s)",
         result.coveredRows(), purchases, unused, result.ledgerRows());
     return result;
@@ -231,32 +259,66 @@ final class CreditsRun {
     }
   }
 
-  /** What the row costs without grants: its contracted cost (the LLM sources write BilledCost = ContractedCost). */
-  private static BigDecimal onDemandCost(Row r, Fields f) {
-    BigDecimal contracted = f.dec(r, FocusColumns.CONTRACTED_COST);
-    return contracted != null ? contracted : f.dec(r, FocusColumns.BILLED_COST);
+  /**
+   * The rows a grant may burn (aifocus/credits/consumption.yaml): Usage rows a rule matches that carry no
+   * commitment discount of their own (or only one this stage set).
+   */
+  static String consumptionScope() {
+    return FocusColumns.CHARGE_CATEGORY + " = '" + USAGE + "' AND " + RULES.sql() + " AND ("
+        + FocusColumns.COMMITMENT_DISCOUNT_ID + " IS NULL OR " + FocusColumns.CONTRACT_APPLIED + " IS NOT NULL)";
+  }
+
+  private static String dayKey(Row r, Fields f, String providerKey) {
+    Instant start = (Instant) r.get(f.i(FocusColumns.CHARGE_PERIOD_START));
+    return providerKey + "|" + (start == null ? "" : start.atZone(ZoneOffset.UTC).toLocalDate()) + "|"
+        + f.str(r, FocusColumns.BILLING_CURRENCY);
+  }
+
+  /**
+   * The row as its source wrote it. A row this stage rewrote records in ContractApplied what each grant covered
+   * (applied cost) and what it added (x_AmortizedCost), so BilledCost = billed + Σ applied and EffectiveCost =
+   * effective + Σ applied − Σ amortized, exactly; the pricing-currency columns go back to the billing currency.
+   */
+  static Row withoutGrants(Row r, Fields f) {
+    String applied = f.str(r, FocusColumns.CONTRACT_APPLIED);
+    if (applied == null) {
+      return r;
+    }
+    BigDecimal covered = BigDecimal.ZERO;
+    BigDecimal amortized = BigDecimal.ZERO;
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(applied).path("Elements")) {
+        covered = covered.add(e.path("ContractCommitmentAppliedCost").decimalValue());
+        amortized = amortized.add(e.path("x_AmortizedCost").decimalValue());
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("credits: unreadable ContractApplied: " + applied, e);
+    }
+    Object[] v = f.values(r);
+    BigDecimal billed = f.dec(r, FocusColumns.BILLED_COST).add(covered);
+    BigDecimal effective = f.dec(r, FocusColumns.EFFECTIVE_COST).add(covered).subtract(amortized);
+    f.set(v, FocusColumns.BILLED_COST, money(billed));
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(effective));
+    f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(effective));
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
+    clearCommitment(f, v);
+    return RowFactory.create(v);
   }
 
   private static Row rewriteUsage(Row r, Fields f, List<Application> apps, Map<String, Grant> grants) {
-    Object[] v = f.values(r);
-    BigDecimal cost = onDemandCost(r, f);
     if (apps.isEmpty()) {
-      if (!r.isNullAt(f.i(FocusColumns.CONTRACT_APPLIED)) && cost != null) {
-        // written by an earlier credits run with other grants: back to on demand
-        f.set(v, FocusColumns.BILLED_COST, cost);
-        f.set(v, FocusColumns.EFFECTIVE_COST, cost);
-        f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
-        f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, cost);
-        f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
-        f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
-        clearCommitment(f, v);
-      }
-      return RowFactory.create(v);
+      return r;
     }
+    Object[] v = f.values(r);
+    BigDecimal cost = f.dec(r, FocusColumns.BILLED_COST);
+    BigDecimal sourceEffective = f.dec(r, FocusColumns.EFFECTIVE_COST);
     BigDecimal covered = apps.stream().map(Application::coveredCost).reduce(BigDecimal.ZERO, BigDecimal::add);
     BigDecimal amortized = apps.stream().map(Application::amortizedCost).reduce(BigDecimal.ZERO, BigDecimal::add);
     BigDecimal billed = cost.subtract(covered);
-    BigDecimal effective = billed.add(amortized);
+    // the covered on-demand part is replaced by what the grants cost (LLM sources: EffectiveCost = BilledCost)
+    BigDecimal effective = (sourceEffective == null ? cost : sourceEffective).subtract(covered).add(amortized);
     Application primary = apps.stream().max(Comparator.comparing(Application::coveredCost)).orElseThrow();
     for (Application a : apps) {
       if (a.coveredCost().compareTo(primary.coveredCost()) == 0) {
@@ -270,15 +332,23 @@ final class CreditsRun {
     setCommitment(f, v, g);
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Used");
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(primary.quantity()));
-    BigDecimal consumed = f.dec(r, FocusColumns.CONSUMED_QUANTITY);
+    Optional<BigDecimal> consumed = RULES.tokens(f.str(r, FocusColumns.CONSUMED_UNIT), f.dec(r, FocusColumns.CONSUMED_QUANTITY));
     BigDecimal pricingQuantity = f.dec(r, FocusColumns.PRICING_QUANTITY);
-    if (g.tokens() && consumed != null && pricingQuantity != null && pricingQuantity.signum() > 0) {
+    if (g.tokens() && consumed.isPresent() && pricingQuantity != null && pricingQuantity.signum() > 0) {
       // the virtual currency: a row's price in Tokens is its token count (tokens per pricing unit x quantity)
-      BigDecimal tokensPerUnit = consumed.divide(pricingQuantity, 12, RoundingMode.HALF_EVEN);
+      BigDecimal tokensPerUnit = consumed.get().divide(pricingQuantity, 12, RoundingMode.HALF_EVEN);
       f.set(v, FocusColumns.PRICING_CURRENCY, Grant.TOKENS);
       f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, money(tokensPerUnit));
       f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, money(tokensPerUnit));
-      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(consumed));
+      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(consumed.get()));
+    } else if (!g.tokens() && g.virtualCurrency()) {
+      // a virtual currency worth a fixed amount (Credits): prices and the row's on-demand cost in that unit
+      BigDecimal value = g.valuePerUnit().orElseThrow();
+      f.set(v, FocusColumns.PRICING_CURRENCY, g.unit());
+      f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, inUnits(f.dec(r, FocusColumns.LIST_UNIT_PRICE), value));
+      f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE,
+          inUnits(f.dec(r, FocusColumns.CONTRACTED_UNIT_PRICE), value));
+      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, inUnits(cost, value));
     } else {
       f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
       f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
@@ -335,16 +405,22 @@ final class CreditsRun {
     }
   }
 
+  /** A billing-currency amount in units of a virtual currency worth {@code value} each, at 12 decimals. */
+  private static BigDecimal inUnits(BigDecimal amount, BigDecimal value) {
+    return amount == null ? null : amount.divide(value, 12, RoundingMode.HALF_EVEN);
+  }
+
   static String type(Grant g) {
     return g.tokens() ? "Prepaid Token Pack" : "Prepaid Credit";
   }
 
-  private static String serviceName(Map<String, String> names, Grant g) {
-    return names.getOrDefault(g.provider().toLowerCase(java.util.Locale.ROOT), g.provider() + " API");
+  /** ServiceProviderName and ServiceName of the grant's rows: those of its provider's usage, else from the grant. */
+  private static String[] names(Map<String, String[]> names, Grant g) {
+    return names.getOrDefault(RULES.canonical(g.provider()), new String[] {g.provider(), g.provider() + " API"});
   }
 
   /** Columns every row this stage creates shares: provider, billing account and period, service, lineage. */
-  private static Object[] commitmentRow(Fields f, Grant g, String serviceName, LocalDate chargeDay, String runId,
+  private static Object[] commitmentRow(Fields f, Grant g, String[] names, LocalDate chargeDay, String runId,
       Instant ingestedAt) {
     Object[] v = new Object[f.schema.size()];
     LocalDate period = chargeDay.withDayOfMonth(1);
@@ -357,9 +433,9 @@ final class CreditsRun {
     f.set(v, FocusColumns.SUB_ACCOUNT_ID, g.scope().subAccountId().orElse(null));
     for (String p : List.of(FocusColumns.PROVIDER_NAME, FocusColumns.SERVICE_PROVIDER_NAME, FocusColumns.HOST_PROVIDER_NAME,
         FocusColumns.PUBLISHER_NAME, FocusColumns.INVOICE_ISSUER_NAME)) {
-      f.set(v, p, g.provider());
+      f.set(v, p, names[0]);
     }
-    f.set(v, FocusColumns.SERVICE_NAME, serviceName);
+    f.set(v, FocusColumns.SERVICE_NAME, names[1]);
     f.set(v, FocusColumns.SERVICE_CATEGORY, "AI and Machine Learning");
     f.set(v, FocusColumns.SERVICE_SUBCATEGORY, "Generative AI");
     f.set(v, FocusColumns.RESOURCE_ID, g.id());
@@ -379,8 +455,8 @@ final class CreditsRun {
   }
 
   /** The purchase: billed in full on the start day, amortized later (EffectiveCost 0). */
-  private static Row purchaseRow(Fields f, Grant g, String serviceName, String runId, Instant ingestedAt) {
-    Object[] v = commitmentRow(f, g, serviceName, g.start(), runId, ingestedAt);
+  private static Row purchaseRow(Fields f, Grant g, String[] names, String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, g, names, g.start(), runId, ingestedAt);
     BigDecimal price = money(g.pricePaid());
     f.set(v, FocusColumns.CHARGE_CATEGORY, "Purchase");
     f.set(v, FocusColumns.CHARGE_FREQUENCY, "One-Time");
@@ -404,8 +480,8 @@ final class CreditsRun {
   }
 
   /** Balance that expired: billed nothing, its amortized share of the price as EffectiveCost. */
-  private static Row unusedRow(Fields f, Grant g, Expiry e, String serviceName, String runId, Instant ingestedAt) {
-    Object[] v = commitmentRow(f, g, serviceName, e.day(), runId, ingestedAt);
+  private static Row unusedRow(Fields f, Grant g, Expiry e, String[] names, String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, g, names, e.day(), runId, ingestedAt);
     BigDecimal zero = money(BigDecimal.ZERO);
     f.set(v, FocusColumns.CHARGE_CATEGORY, USAGE);
     f.set(v, FocusColumns.CHARGE_FREQUENCY, "Usage-Based");
@@ -420,10 +496,11 @@ final class CreditsRun {
     f.set(v, FocusColumns.PRICING_QUANTITY, money(e.quantity()));
     f.set(v, FocusColumns.PRICING_UNIT, g.unit());
     f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
-    f.set(v, FocusColumns.PRICING_CURRENCY, g.tokens() ? Grant.TOKENS : g.currency());
+    f.set(v, FocusColumns.PRICING_CURRENCY, g.unit());
     f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
     f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(g.tokens() ? e.quantity() : e.amortizedCost()));
+    // in a virtual currency (Tokens, Credits) the expired units; in the billing currency the amortized share
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(g.virtualCurrency() ? e.quantity() : e.amortizedCost()));
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(e.quantity()));
     return RowFactory.create(v);
@@ -448,8 +525,9 @@ final class CreditsRun {
       Object[] v = new Object[schema.size()];
       f.set(v, ContractCommitmentColumns.BILLING_CURRENCY, g.currency());
       f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_CATEGORY, g.tokens() ? "Usage" : "Spend");
-      // Spend: the credit's face value (what ContractCommitmentAppliedCost burns down); Usage: the price paid
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_COST, money(g.tokens() ? g.pricePaid() : g.amount()));
+      // Spend: the credit's face value in the billing currency (amount x value per unit; what
+      // ContractCommitmentAppliedCost burns down); Usage: the price paid
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_COST, money(g.faceValue().orElse(g.pricePaid())));
       f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_DESCRIPTION, type(g) + " " + g.amount().toPlainString()
           + " " + g.unit() + " for " + g.pricePaid().toPlainString() + " " + g.currency()
           + g.description().map(d -> ": " + d).orElse(""));
@@ -497,7 +575,7 @@ final class CreditsRun {
   }
 
   /** Column positions of a table layout. */
-  private static final class Fields {
+  static final class Fields {
     final StructType schema;
 
     Fields(StructType schema) {

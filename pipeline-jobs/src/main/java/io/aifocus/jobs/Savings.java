@@ -1,6 +1,9 @@
 package io.aifocus.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.aifocus.api.pricing.Price;
@@ -8,6 +11,7 @@ import io.aifocus.api.pricing.PriceBook;
 import io.aifocus.api.pricing.TokenType;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
+import io.aifocus.schema.source.AnthropicUsageColumns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -30,8 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * Savings estimates over the priced LLM token rows (docs/analytics.md "Savings"), from the price book and the
  * {@code analytics.savings} assumptions: model routing what-ifs (declared substitution pairs), prompt caching
  * (realized by cache reads; potential for a declared cacheable share of uncached input) and batch pricing for
- * declared non-interactive traffic. Every estimate prices tokens at the standard tier (no long-context prices)
- * at the price in effect at the charge time. Potential savings are estimates and never reported as realized.
+ * declared non-interactive traffic. Every estimate prices tokens at the price in effect at the charge time, and
+ * long-context traffic at the long-context tier on both sides ({@link #longContextInput}). Potential savings are estimates and never reported as realized.
  */
 final class Savings {
   static final StructType SCHEMA = StructType.fromDDL(
@@ -40,6 +44,13 @@ final class Savings {
           + " lever_cost DECIMAL(38,12), savings DECIMAL(38,12), assumption STRING");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
   private static final String BATCH_SUFFIX = "/batch";
+  /** Tag of the Anthropic usage and cost reports naming the context window ({@code 200k-1M}: long context). */
+  static final String CONTEXT_WINDOW_TAG = "context-window";
+  /** Smallest input of a long-context request when the price book names no threshold: the 200k-1M window. */
+  static final long LONG_CONTEXT_MIN_INPUT = 200_001L;
+  private static final org.apache.spark.sql.types.DataType TAG_MAP =
+      org.apache.spark.sql.types.DataTypes.createMapType(org.apache.spark.sql.types.DataTypes.StringType,
+          org.apache.spark.sql.types.DataTypes.StringType);
 
   private Savings() {}
 
@@ -56,7 +67,9 @@ final class Savings {
         .groupBy(col(ExtensionColumns.SERVICE_CODE), col(ExtensionColumns.MODEL), col(ExtensionColumns.TEAM),
             col(ExtensionColumns.FEATURE), col(ExtensionColumns.WORKFLOW), col(ExtensionColumns.ENDPOINT),
             col(ExtensionColumns.USAGE_TYPE), col(FocusColumns.SKU_PRICE_ID).endsWith(BATCH_SUFFIX).as("batch"),
-            col(FocusColumns.CHARGE_PERIOD_START), col(FocusColumns.BILLING_PERIOD_START), col(FocusColumns.BILLING_CURRENCY))
+            col(FocusColumns.CHARGE_PERIOD_START), col(FocusColumns.BILLING_PERIOD_START), col(FocusColumns.BILLING_CURRENCY),
+            element_at(from_json(col(FocusColumns.TAGS), TAG_MAP), lit(CONTEXT_WINDOW_TAG)).as("context_window"),
+            col(FocusColumns.LIST_UNIT_PRICE).as("unit_price"))
         .agg(sum(FocusColumns.CONSUMED_QUANTITY).as("tokens"), sum(FocusColumns.BILLED_COST).as("cost"))
         .collectAsList();
     Map<List<Object>, BigDecimal[]> out = new TreeMap<>(Savings::compare);
@@ -78,13 +91,15 @@ final class Savings {
       String team = r.getString(2);
       String feature = r.getString(3);
       Optional<Price> current = book.find(provider, model, at).filter(p -> p.currency().equals(currency));
+      // long-context traffic is priced at the long-context tier on both sides of every what-if
+      long requestInput = longContextInput(current, type, batch, r.getAs("context_window"), r.getAs("unit_price"));
       // model routing what-ifs (team and feature may be null: provider usage exports carry no attribution)
       for (AnalyticsConfig.Substitution sub : settings.substitutions()) {
         if (!sub.provider().equals(provider) || !globMatches(sub.from(), model) || globMatches(sub.to() + "*", model)) {
           continue;
         }
         Optional<BigDecimal> unit = book.find(provider, sub.to(), at).filter(p -> p.currency().equals(currency))
-            .flatMap(p -> p.unitPrice(type, batch, 0));
+            .flatMap(p -> p.unitPrice(type, batch, requestInput));
         if (unit.isEmpty()) {
           unpriced++;
           continue;
@@ -97,8 +112,8 @@ final class Savings {
         continue;
       }
       Price price = current.get();
-      Optional<BigDecimal> input = price.unitPrice(TokenType.INPUT, batch, 0);
-      Optional<BigDecimal> read = price.unitPrice(TokenType.CACHE_READ, batch, 0);
+      Optional<BigDecimal> input = price.unitPrice(TokenType.INPUT, batch, requestInput);
+      Optional<BigDecimal> read = price.unitPrice(TokenType.CACHE_READ, batch, requestInput);
       if (type == TokenType.CACHE_READ && input.isPresent()) {
         add(out, Arrays.asList("prompt_caching", true, team, feature, model, "cache reads", period, currency,
             "cache reads priced at the input price minus their cache-read cost"),
@@ -130,6 +145,30 @@ final class Savings {
     out.forEach((k, v) -> result.add(RowFactory.create(k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5), k.get(6),
         k.get(7), v[0], v[1], v[2], v[1].subtract(v[2]), k.get(8))));
     return result;
+  }
+
+  /**
+   * The input size of the requests of a usage group for pricing: above the long-context threshold when the rows
+   * are long-context traffic, else 0. Long context is known from the Anthropic reports' {@code context-window} tag
+   * ({@code 200k-1M}) or, for per-request sources, from the unit price the row was priced at (the model's
+   * long-context price, not its regular one). The size used is the smallest a long-context request has: the
+   * model's threshold + 1 (200,001 without a threshold in the book: the window's lower bound), so a substitute
+   * model applies its own threshold to it.
+   */
+  static long longContextInput(Optional<Price> price, TokenType type, boolean batch, String contextWindow,
+      BigDecimal unitPrice) {
+    long above = price.flatMap(Price::longContextThreshold).map(t -> t + 1).orElse(LONG_CONTEXT_MIN_INPUT);
+    if (AnthropicUsageColumns.LONG_CONTEXT_WINDOW.equals(contextWindow)) {
+      return above;
+    }
+    if (price.isEmpty() || price.get().longContextThreshold().isEmpty() || unitPrice == null) {
+      return 0;
+    }
+    Optional<BigDecimal> regular = price.get().unitPrice(type, batch, 0);
+    Optional<BigDecimal> longContext = price.get().unitPrice(type, batch, above);
+    boolean atLongContextPrice = longContext.isPresent() && longContext.get().compareTo(unitPrice) == 0
+        && regular.map(r -> r.compareTo(unitPrice) != 0).orElse(true);
+    return atLongContextPrice ? above : 0;
   }
 
   private static void add(Map<List<Object>, BigDecimal[]> out, List<Object> key, long tokens, BigDecimal baseline,

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** Budgets, alerts, the webhook, anomalies and forecasts over hand-made spend with hand-computed answers. */
@@ -238,6 +239,69 @@ class AnalyticsTest {
     assertThat(rows(spark, "SELECT team FROM forecasts ORDER BY team")).containsExactly("flat", "flat", "loop", "steady");
     // the views are registered after the run
     assertThat(rows(spark, "SELECT COUNT(*) FROM v_daily_spend WHERE team = 'flat'")).containsExactly("26");
+  }
+
+  @Test
+  void savingsPriceLongContextTrafficAtLongContextPricesOnBothSides() throws IOException {
+    // big: 3 / 15 per 1M, above 200,000 input tokens 6 / 22.5; small: 1 / 5, above 200,000 2 / 7.5; cache reads 0.3 / 0.1
+    Path dir = SparkTestSession.newDirectory("savings-long-context");
+    Path book = Files.writeString(dir.resolve("prices.csv"), String.join("\n",
+        "version,provider,model_pattern,effective_from,effective_to,currency,input_per_1m,output_per_1m,cache_read_per_1m,"
+            + "cache_write_5m_per_1m,cache_write_1h_per_1m,batch_discount,long_context_threshold,long_context_input_per_1m,"
+            + "long_context_output_per_1m",
+        "big-v1,anthropic,big*,2026-01-01,,USD,3,15,0.3,3.75,6,0.5,200000,6,22.5",
+        "small-v1,anthropic,small*,2026-01-01,,USD,1,5,0.1,1.25,2,0.5,200000,2,7.5", ""));
+    StructType schema = new StructType()
+        .add(ExtensionColumns.SERVICE_CODE, "string").add(ExtensionColumns.MODEL, "string")
+        .add(ExtensionColumns.TEAM, "string").add(ExtensionColumns.FEATURE, "string")
+        .add(ExtensionColumns.WORKFLOW, "string").add(ExtensionColumns.ENDPOINT, "string")
+        .add(ExtensionColumns.USAGE_TYPE, "string").add(FocusColumns.SKU_PRICE_ID, "string")
+        .add(FocusColumns.CHARGE_PERIOD_START, "timestamp").add(FocusColumns.BILLING_PERIOD_START, "timestamp")
+        .add(FocusColumns.BILLING_CURRENCY, "string").add(FocusColumns.CONSUMED_QUANTITY, "decimal(38,12)")
+        .add(FocusColumns.BILLED_COST, "decimal(38,12)").add(ExtensionColumns.PRICE_BOOK_VERSION, "string")
+        .add(FocusColumns.TAGS, "string").add(FocusColumns.LIST_UNIT_PRICE, "decimal(38,12)");
+    Instant at = Instant.parse("2026-11-03T00:00:00Z");
+    Instant month = Instant.parse("2026-11-01T00:00:00Z");
+    List<Row> rows = List.of(
+        // standard input, 1M tokens at 3
+        savingsRow("std", "input", at, month, "1000000", "3", "{\"context-window\":\"0-200k\"}", "3"),
+        // an Anthropic usage report row of the 200k-1M window: 1M input tokens at 6
+        savingsRow("tagged", "input", at, month, "1000000", "6", "{\"context-window\":\"200k-1M\"}", "6"),
+        // a gateway request above the threshold (no tag): 100,000 output tokens at the long-context 22.5
+        savingsRow("priced", "output", at, month, "100000", "2.25", null, "22.5"));
+    AnalyticsConfig.SavingsSettings settings = new AnalyticsConfig.SavingsSettings(
+        List.of(new AnalyticsConfig.Substitution("anthropic", "big*", "small")), Optional.of(new BigDecimal("0.5")),
+        List.of(), List.of(), List.of());
+    List<String> notes = new ArrayList<>();
+    List<Row> out = Savings.estimate(SparkTestSession.get().createDataFrame(rows, schema), settings, Optional.of(book.toString()), notes);
+
+    // team -> kind -> (tokens, baseline, lever, savings)
+    java.util.Map<String, String> got = new java.util.TreeMap<>();
+    for (Row r : out) {
+      got.put(r.getString(2) + " " + r.getString(0), r.getDecimal(8).toPlainString() + " " + plain(r.getDecimal(9)) + " "
+          + plain(r.getDecimal(10)) + " " + plain(r.getDecimal(11)));
+    }
+    assertThat(got).containsExactly(
+        // long context: routed at small's long-context output price 7.5 (not 5): 0.75
+        java.util.Map.entry("priced model_routing", "100000 2.25 0.75 1.5"),
+        // standard tier; 500,000 cacheable input: 500k x 3 = 1.50 vs 500k x 0.3 = 0.15
+        java.util.Map.entry("std model_routing", "1000000 3 1 2"),
+        java.util.Map.entry("std prompt_caching", "500000 1.5 0.15 1.35"),
+        // long context: small's long-context input price 2 (not 1); cacheable input at big's long-context 6 (not 3)
+        java.util.Map.entry("tagged model_routing", "1000000 6 2 4"),
+        java.util.Map.entry("tagged prompt_caching", "500000 3 0.15 2.85"));
+    assertThat(notes).isEmpty();
+  }
+
+  private static Row savingsRow(String team, String type, Instant at, Instant month, String tokens, String cost, String tags,
+      String unitPrice) {
+    return org.apache.spark.sql.RowFactory.create("anthropic", "big-1", team, null, null, null, type,
+        "big/big-v1/" + type, java.sql.Timestamp.from(at), java.sql.Timestamp.from(month), "USD", new BigDecimal(tokens),
+        new BigDecimal(cost), "big-v1", tags, new BigDecimal(unitPrice));
+  }
+
+  private static String plain(BigDecimal d) {
+    return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
   }
 
   @Test

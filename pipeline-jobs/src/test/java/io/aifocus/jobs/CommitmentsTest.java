@@ -68,7 +68,18 @@ class CommitmentsTest {
     Path badUnit = write("c.yaml", "commitments:\n  - {id: g, contract-id: c, provider: OpenAI, billing-account: a,"
         + " amount: 5, unit: Credits, currency: USD, start: 2026-11-01, expiry: 2026-12-01}\n");
     assertThatThrownBy(() -> JobConfig.fromYaml(badUnit))
-        .hasMessageContaining(badUnit + ": commitments[0] (g): Invalid unit: 'Credits' (must be Tokens or the grant's currency USD)");
+        .hasMessageContaining(badUnit + ": commitments[0] (g): Invalid unit value for 'Credits': a virtual currency needs"
+            + " its value in USD per unit (> 0, at most 12 decimals), e.g. 0.01");
+    Path credits = write("c2.yaml", "commitments:\n  - {id: g, contract-id: c, provider: OpenAI, billing-account: a,"
+        + " amount: 5000, unit: Credits, unit-value: 0.01, currency: USD, start: 2026-11-01, expiry: 2026-12-01}\n");
+    Grant g = JobConfig.fromYaml(credits).commitments().get(0);
+    assertThat(g.unitValue()).contains(new BigDecimal("0.01"));
+    assertThat(g.faceValue().orElseThrow()).isEqualByComparingTo("50");
+    assertThat(g.virtualCurrency()).isTrue();
+    Path badValue = write("c3.yaml", "commitments:\n  - {id: g, contract-id: c, provider: OpenAI, billing-account: a,"
+        + " amount: 5, unit: Credits, unit-value: 1c, currency: USD, start: 2026-11-01, expiry: 2026-12-01}\n");
+    assertThatThrownBy(() -> JobConfig.fromYaml(badValue))
+        .hasMessageContaining(badValue + ": commitments[0] (g): 'unit-value' is not a number: '1c'");
     Path badDate = write("d.yaml", "commitments:\n  - {id: g, contract-id: c, provider: OpenAI, billing-account: a,"
         + " amount: 5, unit: USD, currency: USD, start: 2026-11-01, expiry: 1.12.2026}\n");
     assertThatThrownBy(() -> JobConfig.fromYaml(badDate))

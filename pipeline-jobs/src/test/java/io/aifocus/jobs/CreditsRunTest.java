@@ -54,7 +54,7 @@ class CreditsRunTest {
   @Test
   void configParsesEveryGrant() {
     assertThat(config.commitments()).extracting(Grant::id)
-        .containsExactly("credit-usd", "pack-tokens", "promo-rollover", "anthropic-helpdesk");
+        .containsExactly("credit-usd", "pack-tokens", "promo-rollover", "anthropic-helpdesk", "bedrock-credits");
     Grant promo = config.commitments().get(2);
     assertThat(promo.rollover().orElseThrow().until()).isEqualTo(LocalDate.of(2026, 11, 25));
     assertThat(promo.rollover().orElseThrow().max()).contains(new BigDecimal("150000"));
@@ -132,7 +132,8 @@ class CreditsRunTest {
     Map<String, BigDecimal> applied = sums("SELECT e.ContractCommitmentId, SUM(CASE WHEN e.ContractCommitmentId ="
         + " 'credit-usd' THEN e.ContractCommitmentAppliedCost ELSE e.ContractCommitmentAppliedQuantity END) FROM "
         + ELEMENTS + " GROUP BY 1");
-    assertThat(burned.keySet()).containsExactlyInAnyOrder("credit-usd", "pack-tokens", "promo-rollover", "anthropic-helpdesk");
+    assertThat(burned.keySet()).containsExactlyInAnyOrder("credit-usd", "pack-tokens", "promo-rollover", "anthropic-helpdesk",
+        "bedrock-credits");
     for (String g : List.of("credit-usd", "pack-tokens", "promo-rollover")) {
       assertThat(burned.get(g)).as(g).isEqualByComparingTo(applied.get(g));
     }
@@ -166,18 +167,60 @@ class CreditsRunTest {
   }
 
   @Test
+  void bedrockRowsOfTheAwsBillBurnAGrantOfCreditsPricedInCredits() {
+    // Nov 1: the five Bedrock rows (30.4775 USD = 3,047.75 Credits) are covered; Nov 2 in record order: demo0019
+    // (13.20) covered, demo0020 (9.30) covered for the last 632.25 Credits (6.3225 USD), 2.9775 billed; the rest of
+    // Nov 2 and Nov 3 on demand. 40.00 / 5,000 Credits = 0.008 USD amortized per Credit.
+    List<Row> rows = spark.sql("SELECT x_SourceRecordId, BilledCost, EffectiveCost, PricingCurrency,"
+        + " PricingCurrencyEffectiveCost, PricingCurrencyListUnitPrice, CommitmentDiscountQuantity, CommitmentDiscountUnit,"
+        + " CommitmentDiscountStatus FROM focus_cost_and_usage WHERE x_SourceKind = 'aws-cur' AND ServiceName = 'Amazon Bedrock'"
+        + " AND ContractApplied IS NOT NULL ORDER BY x_SourceRecordId").collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0)).containsExactly("demo0007", "demo0008", "demo0009", "demo0010",
+        "demo0011", "demo0019", "demo0020");
+    Row titan = rows.get(4); // 1.04 USD = 104 Credits at 0.00002 USD = 0.002 Credits per 1K tokens
+    assertThat(titan.getDecimal(1)).isEqualByComparingTo("0");
+    assertThat(titan.getDecimal(2)).isEqualByComparingTo("0.832");
+    assertThat(titan.getString(3)).isEqualTo("Credits");
+    assertThat(titan.getDecimal(4)).isEqualByComparingTo("104");
+    assertThat(titan.getDecimal(5)).isEqualByComparingTo("0.002");
+    assertThat(titan.getDecimal(6)).isEqualByComparingTo("104");
+    assertThat(titan.getString(7)).isEqualTo("Credits");
+    assertThat(titan.getString(8)).isEqualTo("Used");
+    Row partial = rows.get(6);
+    assertThat(partial.getDecimal(1)).isEqualByComparingTo("2.9775");
+    assertThat(partial.getDecimal(2)).isEqualByComparingTo("8.0355"); // 9.30 - 6.3225 covered + 632.25 x 0.008
+    assertThat(partial.getDecimal(6)).isEqualByComparingTo("632.25");
+    assertThat(decimal("SELECT SUM(EffectiveCost - BilledCost) FROM focus_cost_and_usage WHERE ContractApplied LIKE"
+        + " '%bedrock-credits%'")).isEqualByComparingTo("40.00");
+    // the tokens of a 1K-token row are counted in tokens: 52,000 x 1,000
+    assertThat(spark.sql("SELECT ContractApplied FROM focus_cost_and_usage WHERE x_SourceRecordId = 'demo0011'").first()
+        .getString(0)).contains("\"ContractCommitmentAppliedQuantity\":52000000,\"ContractCommitmentAppliedUnit\":\"Tokens\"");
+    // the AWS promotional credit row (ChargeCategory Credit) and other services are not consumption
+    assertThat(spark.sql("SELECT * FROM focus_cost_and_usage WHERE x_SourceKind = 'aws-cur' AND ContractApplied IS NOT NULL"
+        + " AND ServiceName <> 'Amazon Bedrock'").count()).isZero();
+    Row nov2 = spark.sql("SELECT closing_balance, burned, burned_billing_currency FROM credit_ledger"
+        + " WHERE grant_id = 'bedrock-credits' AND day = DATE '2026-11-02'").first();
+    assertThat(nov2.getDecimal(0)).isEqualByComparingTo("0");
+    assertThat(nov2.getDecimal(1)).isEqualByComparingTo("1952.25");
+    assertThat(nov2.getDecimal(2)).isEqualByComparingTo("15.618");
+  }
+
+  @Test
   void theContractCommitmentDatasetHasOneRowPerGrant() {
     List<Row> rows = spark.sql("SELECT ContractCommitmentId, ContractCommitmentCategory, ContractCommitmentCost,"
         + " ContractCommitmentQuantity, ContractCommitmentUnit, ContractId FROM focus_contract_commitment"
         + " ORDER BY ContractCommitmentId").collectAsList();
     assertThat(rows).extracting(r -> r.getString(0))
-        .containsExactly("anthropic-helpdesk", "credit-usd", "pack-tokens", "promo-rollover");
+        .containsExactly("anthropic-helpdesk", "bedrock-credits", "credit-usd", "pack-tokens", "promo-rollover");
+    assertThat(rows.get(2).getString(1)).isEqualTo("Spend");
+    assertThat(rows.get(2).getDecimal(2)).isEqualByComparingTo("0.10");
+    assertThat(rows.get(2).isNullAt(3)).isTrue();
+    assertThat(rows.get(3).getString(1)).isEqualTo("Usage");
+    assertThat(rows.get(3).getDecimal(3)).isEqualByComparingTo("1000000");
+    assertThat(rows.get(3).getString(4)).isEqualTo("Tokens");
+    // Credits: a Spend commitment whose cost is the face value in USD, 5,000 x 0.01
     assertThat(rows.get(1).getString(1)).isEqualTo("Spend");
-    assertThat(rows.get(1).getDecimal(2)).isEqualByComparingTo("0.10");
-    assertThat(rows.get(1).isNullAt(3)).isTrue();
-    assertThat(rows.get(2).getString(1)).isEqualTo("Usage");
-    assertThat(rows.get(2).getDecimal(3)).isEqualByComparingTo("1000000");
-    assertThat(rows.get(2).getString(4)).isEqualTo("Tokens");
+    assertThat(rows.get(1).getDecimal(2)).isEqualByComparingTo("50.00");
   }
 
   @Test

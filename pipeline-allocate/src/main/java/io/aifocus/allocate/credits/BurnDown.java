@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Usage is taken in charge-time order. Before a row, every expiry due at or before its charge time happens.
  * A row burns the grants that cover it (same provider, scope, currency; charge time in {@code [start, end)};
  * balance left) in priority, then expiry, then id order: a token pack burns the row's tokens, a spend credit its
- * on-demand cost; a partly covered row passes the rest (tokens and cost in proportion) to the next grant, and
+ * on-demand cost (a virtual currency such as Credits: the cost divided by its value per unit); a partly covered row passes the rest (tokens and cost in proportion) to the next grant, and
  * what no grant covers stays on demand. After the last row, expiries up to {@code asOf} happen.
  *
  * <p>Amortization: a grant's price is split with {@link LargestRemainder} (12 decimals, the scale of the FOCUS
@@ -77,7 +77,17 @@ public final class BurnDown {
    * @param asOf the data horizon: the ledger runs up to this day (exclusive); expiries after it have not happened
    */
   public static Result run(List<Grant> grants, List<Consumption> usage, LocalDate asOf) {
+    return run(grants, usage, asOf, p -> p.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * As {@link #run(List, List, LocalDate)}, with the provider key of a grant: a grant covers a row when
+   * {@code providerKey(grant provider)} equals the row's provider ignoring case (the row's provider is a key already).
+   */
+  public static Result run(List<Grant> grants, List<Consumption> usage, LocalDate asOf,
+      java.util.function.UnaryOperator<String> providerKey) {
     requireNonNull(grants, "grants is null");
+    requireNonNull(providerKey, "providerKey is null");
     requireNonNull(usage, "usage is null");
     requireNonNull(asOf, "asOf is null");
     Map<String, State> states = new LinkedHashMap<>();
@@ -102,7 +112,7 @@ public final class BurnDown {
       for (State s : burnOrder) {
         Grant g = s.grant;
         if (s.balance.signum() == 0 || restCost.signum() == 0 && restTokens.map(BigDecimal::signum).orElse(0) == 0
-            || !g.provider().equalsIgnoreCase(c.provider()) || !g.currency().equals(c.currency())
+            || !providerKey.apply(g.provider()).equalsIgnoreCase(c.provider()) || !g.currency().equals(c.currency())
             || !g.scope().covers(c.billingAccountId(), c.subAccountId().orElse(null), c.team())
             || day.isBefore(g.start()) || !day.isBefore(g.end())) {
           continue;
@@ -123,12 +133,25 @@ public final class BurnDown {
           if (restCost.signum() == 0) {
             continue;
           }
-          quantity = s.balance.min(restCost);
-          covered = quantity;
+          // burned by cost: the billing currency (1 a unit) or a virtual currency such as Credits (its value)
+          BigDecimal value = g.valuePerUnit().orElseThrow();
+          BigDecimal capacity = s.balance.multiply(value);
+          if (capacity.scale() > SCALE) {
+            capacity = capacity.setScale(SCALE, RoundingMode.HALF_EVEN); // the FOCUS cost scale
+          }
+          if (capacity.compareTo(restCost) <= 0) {
+            quantity = s.balance;
+            covered = capacity;
+          } else {
+            quantity = value.compareTo(BigDecimal.ONE) == 0 ? restCost
+                : s.balance.min(restCost.divide(value, SCALE, RoundingMode.HALF_EVEN));
+            covered = restCost;
+          }
           BigDecimal cost = restCost;
-          coveredTokens = restTokens.map(t -> quantity.compareTo(cost) == 0 ? t : share(t, quantity, cost));
-          Optional<BigDecimal> took = coveredTokens;
-          restTokens = restTokens.map(t -> t.subtract(took.orElseThrow()));
+          BigDecimal took = covered;
+          coveredTokens = restTokens.map(t -> took.compareTo(cost) == 0 ? t : share(t, took, cost));
+          Optional<BigDecimal> tokensTaken = coveredTokens;
+          restTokens = restTokens.map(t -> t.subtract(tokensTaken.orElseThrow()));
         }
         restCost = restCost.subtract(covered);
         s.balance = s.balance.subtract(quantity);

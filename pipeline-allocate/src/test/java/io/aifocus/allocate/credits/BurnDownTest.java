@@ -1,6 +1,7 @@
 package io.aifocus.allocate.credits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aifocus.allocate.credits.BurnDown.Application;
 import io.aifocus.allocate.credits.BurnDown.Expiry;
@@ -26,7 +27,7 @@ class BurnDownTest {
 
   static Grant grant(String id, String amount, String unit, String price, int priority, LocalDate start,
       LocalDate expiry, Optional<Rollover> rollover) {
-    return new Grant(id, "contract-1", "OpenAI", ACME, new BigDecimal(amount), unit, new BigDecimal(price), "USD",
+    return new Grant(id, "contract-1", "OpenAI", ACME, new BigDecimal(amount), unit, Optional.empty(), new BigDecimal(price), "USD",
         start, expiry, priority, rollover, Optional.empty(), "test");
   }
 
@@ -133,6 +134,53 @@ class BurnDownTest {
     assertThat(nov4.burnedBillingCurrency()).isEqualByComparingTo("0.2");
     assertThat(nov4.projectedExhaustionDate()).contains(LocalDate.of(2026, 11, 4));
     assertThat(nov4.runsOutBeforeTerm()).isTrue();
+  }
+
+  @Test
+  void creditsWorthACentEachBurnTheCostDividedByTheirValue() {
+    // 300 Credits, 1 Credit = 0.01 USD ($3.00 face value), bought for $2.40; grant provider "AWS" is keyed as the
+    // rows are ("aws/bedrock")
+    Grant credits = new Grant("cr", "contract-1", "AWS", ACME, new BigDecimal("300"), "Credits",
+        Optional.of(new BigDecimal("0.01")), new BigDecimal("2.40"), "USD", NOV1, DEC1, 1, Optional.empty(),
+        Optional.empty(), "test");
+    List<Consumption> usage = new ArrayList<>();
+    for (int d = 0; d < 4; d++) {
+      usage.add(new Consumption(d, "aws/bedrock", "acct-1", Optional.empty(), "search",
+          NOV1.plusDays(d).atStartOfDay(ZoneOffset.UTC).toInstant(), Optional.of(new BigDecimal("1000")),
+          new BigDecimal("1.25"), "USD"));
+    }
+    Result r = BurnDown.run(List.of(credits), usage, DEC1, p -> p.equalsIgnoreCase("AWS") ? "aws/bedrock" : p);
+
+    // Nov 1 and 2: 1.25 USD = 125 Credits each; Nov 3: the last 50 Credits cover 0.50 USD (400 of 1,000 tokens);
+    // Nov 4: on demand
+    assertThat(r.applications()).extracting(Application::index).containsExactly(0, 1, 2);
+    assertThat(r.applications()).extracting(Application::quantity).map(q -> q.stripTrailingZeros().toPlainString())
+        .containsExactly("125", "125", "50");
+    assertThat(r.applications()).extracting(Application::coveredCost).map(c -> c.stripTrailingZeros().toPlainString())
+        .containsExactly("1.25", "1.25", "0.5");
+    assertThat(r.applications().get(2).coveredTokens().orElseThrow()).isEqualByComparingTo("400");
+    // 2.40 over 300 Credits = 0.008 USD a Credit
+    assertThat(r.applications()).extracting(Application::amortizedCost).map(BigDecimal::toPlainString)
+        .containsExactly("1.000000000000", "1.000000000000", "0.400000000000");
+    assertThat(r.balanceAtAsOf()).containsEntry("cr", BigDecimal.ZERO);
+    assertLedgerIdentity(r);
+    assertThat(r.ledger().get(2).unit()).isEqualTo("Credits");
+    assertThat(r.ledger().get(2).closingBalance()).isEqualByComparingTo("0");
+    assertThat(credits.faceValue()).contains(new BigDecimal("3.00"));
+  }
+
+  @Test
+  void aVirtualCurrencyNeedsItsValueAndANationalCurrencyIsNotOne() {
+    assertThatThrownBy(() -> new Grant("x", "c", "OpenAI", ACME, BigDecimal.TEN, "Credits", Optional.empty(),
+        BigDecimal.ONE, "USD", NOV1, DEC1, 1, Optional.empty(), Optional.empty(), "test"))
+        .hasMessage("Invalid unit value for 'Credits': a virtual currency needs its value in USD per unit (> 0, at most"
+            + " 12 decimals), e.g. 0.01");
+    assertThatThrownBy(() -> new Grant("x", "c", "OpenAI", ACME, BigDecimal.TEN, "EUR", Optional.of(BigDecimal.ONE),
+        BigDecimal.ONE, "USD", NOV1, DEC1, 1, Optional.empty(), Optional.empty(), "test"))
+        .hasMessageStartingWith("Invalid unit: 'EUR' (must be Tokens, the grant's currency USD or a virtual currency");
+    assertThatThrownBy(() -> new Grant("x", "c", "OpenAI", ACME, BigDecimal.TEN, Grant.TOKENS, Optional.of(BigDecimal.ONE),
+        BigDecimal.ONE, "USD", NOV1, DEC1, 1, Optional.empty(), Optional.empty(), "test"))
+        .hasMessageStartingWith("Invalid unit value: a grant in Tokens has none");
   }
 
   @Test

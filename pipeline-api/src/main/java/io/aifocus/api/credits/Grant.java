@@ -16,7 +16,10 @@ import java.util.Optional;
  * @param provider service provider name the usage rows carry (ServiceProviderName, compared ignoring case)
  * @param scope which usage may burn the grant
  * @param amount what the grant holds, in {@code unit}
- * @param unit {@link #TOKENS} (virtual currency) or the ISO 4217 code of {@code currency} (spend credit)
+ * @param unit {@link #TOKENS} (virtual currency burned by tokens), the ISO 4217 code of {@code currency} (spend
+ *     credit), or another virtual currency such as {@code Credits} worth {@code unitValue} each (burned by cost)
+ * @param unitValue for a virtual currency other than {@link #TOKENS}: what one unit is worth in {@code currency}
+ *     (e.g. 0.01 for 1 Credit = 0.01 USD); empty for tokens and the billing currency
  * @param pricePaid what was paid for the grant, in {@code currency} (0 for a free promotional credit)
  * @param currency billing currency of the purchase and of the usage it covers
  * @param rollover what happens to the balance left at expiry (empty: it expires)
@@ -29,6 +32,7 @@ public record Grant(
     Scope scope,
     BigDecimal amount,
     String unit,
+    Optional<BigDecimal> unitValue,
     BigDecimal pricePaid,
     String currency,
     LocalDate start,
@@ -79,6 +83,7 @@ public record Grant(
     requireNonNull(scope, "scope is null");
     requireNonNull(amount, "amount is null");
     requireNonNull(unit, "unit is null");
+    requireNonNull(unitValue, "unitValue is null");
     requireNonNull(pricePaid, "pricePaid is null");
     requireNonNull(currency, "currency is null");
     requireNonNull(start, "start is null");
@@ -100,9 +105,20 @@ public record Grant(
     if (!currency.matches("[A-Z]{3}")) {
       throw new IllegalArgumentException("Invalid currency: '" + currency + "' (an ISO 4217 code such as USD)");
     }
-    if (!unit.equals(TOKENS) && !unit.equals(currency)) {
-      throw new IllegalArgumentException(
-          "Invalid unit: '" + unit + "' (must be " + TOKENS + " or the grant's currency " + currency + ")");
+    if (unit.equals(TOKENS) || unit.equals(currency)) {
+      if (unitValue.isPresent()) {
+        throw new IllegalArgumentException("Invalid unit value: a grant in " + unit + " has none (only a virtual"
+            + " currency such as Credits is declared with its value in " + currency + ")");
+      }
+    } else {
+      if (unit.isBlank() || unit.matches("[A-Z]{3}")) {
+        throw new IllegalArgumentException("Invalid unit: '" + unit + "' (must be " + TOKENS + ", the grant's currency "
+            + currency + " or a virtual currency name such as Credits; another national currency is not supported)");
+      }
+      if (unitValue.isEmpty() || unitValue.get().signum() <= 0 || unitValue.get().scale() > 12) {
+        throw new IllegalArgumentException("Invalid unit value for '" + unit + "': a virtual currency needs its value"
+            + " in " + currency + " per unit (> 0, at most 12 decimals), e.g. 0.01");
+      }
     }
     if (!expiry.isAfter(start)) {
       throw new IllegalArgumentException("Invalid expiry: " + expiry + " is not after start " + start);
@@ -112,9 +128,27 @@ public record Grant(
     }
   }
 
-  /** True for token packs (unit is a virtual currency), false for spend credits in the billing currency. */
+  /** True for token packs (burned by tokens), false for grants burned by cost (billing currency or Credits). */
   public boolean tokens() {
     return unit.equals(TOKENS);
+  }
+
+  /** True when the unit is a virtual currency ({@link #TOKENS}, Credits, ...), false for the billing currency. */
+  public boolean virtualCurrency() {
+    return !unit.equals(currency);
+  }
+
+  /**
+   * What one unit of the grant is worth in the billing currency when it is burned by cost: 1 for the billing
+   * currency, the declared value for Credits; empty for token packs (burned by tokens).
+   */
+  public Optional<BigDecimal> valuePerUnit() {
+    return tokens() ? Optional.empty() : Optional.of(unitValue.orElse(BigDecimal.ONE));
+  }
+
+  /** The billing-currency value the grant holds when burned by cost (amount × value per unit); empty for tokens. */
+  public Optional<BigDecimal> faceValue() {
+    return valuePerUnit().map(amount::multiply);
   }
 
   /** The last moment (exclusive) any balance of the grant is usable: the rollover's end, else the expiry. */

@@ -1,0 +1,181 @@
+package io.aifocus.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aifocus.api.SparkTestSession;
+import io.aifocus.api.credits.Grant;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Golden cases of the credits stage (sample-data/credits/golden, hand-computed in its README and docs/credits.md):
+ * (a) two credits with different priorities and expiries over a month of usage, (b) a token pack burned by tokens
+ * while the bill is in USD, (c) expiry with a partial rollover, (d) usage beyond the grant billed on demand, then a
+ * cost report of the same provider day arriving in a later run (it must not burn the grant a second time). Each case
+ * has CSV goldens of its FOCUS rows, its Contract Commitment rows and its ledger; the identities are asserted on top.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CreditsGoldenTest {
+  static final Path DIR = Path.of("sample-data", "credits", "golden");
+  /** Case → its billing account (FOCUS rows) and contract (grants). */
+  static final Map<String, String[]> CASES = Map.of(
+      "a-priorities-and-expiries", new String[] {"acct-a", "golden-a"},
+      "b-token-pack-billed-in-usd", new String[] {"acct-b", "golden-b"},
+      "c-expiry-with-rollover", new String[] {"acct-c", "golden-c"},
+      "d-overage-on-demand", new String[] {"openai", "golden-d"});
+  static final String FOCUS_COLUMNS = "BillingAccountId, date_format(ChargePeriodStart, 'yyyy-MM-dd') AS Day,"
+      + " x_SourceKind, x_SourceRecordId, x_UsageType, ChargeCategory, CommitmentDiscountId, CommitmentDiscountStatus,"
+      + " ConsumedQuantity, ContractedCost, BilledCost, EffectiveCost, PricingCurrency, PricingCurrencyEffectiveCost,"
+      + " CommitmentDiscountQuantity, CommitmentDiscountUnit, ContractApplied";
+  static final String LEDGER_COLUMNS = "grant_id, CAST(day AS STRING) AS day, unit, opening_balance, burned, expired,"
+      + " closing_balance, burned_billing_currency, trailing_daily_burn, CAST(projected_exhaustion_date AS STRING)"
+      + " AS projected_exhaustion_date, runs_out_before_term, expires_unused";
+
+  private static SparkSession spark;
+  private static Warehouse warehouse;
+  private static JobConfig config;
+
+  @BeforeAll
+  static void run() {
+    spark = SparkTestSession.get();
+    Path dir = SparkTestSession.newDirectory("credits-golden");
+    config = JobConfig.fromYaml(SparkTestSession.projectRoot().resolve(DIR.resolve("golden.yaml")))
+        .withWarehouse(dir.toString());
+    warehouse = new Warehouse(spark, dir.toString());
+    new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(config);
+    warehouse.registerViews();
+  }
+
+  @Test
+  @Order(1)
+  void everyCaseMatchesItsGoldens() throws IOException {
+    for (Map.Entry<String, String[]> c : new java.util.TreeMap<>(CASES).entrySet()) {
+      String expected = DIR.resolve("expected").resolve(c.getKey()).toString();
+      GoldenFiles.assertMatches(expected + "/focus.csv", focusLines(c.getValue()[0]));
+      GoldenFiles.assertMatches(expected + "/contract-commitment.csv", csv(spark.sql(
+          "SELECT * FROM focus_contract_commitment WHERE ContractId = '" + c.getValue()[1] + "'"
+              + " ORDER BY ContractCommitmentId").collectAsList(), spark.table("focus_contract_commitment").columns()));
+      GoldenFiles.assertMatches(expected + "/credit-ledger.csv", csv(spark.sql("SELECT " + LEDGER_COLUMNS
+          + " FROM credit_ledger WHERE contract_id = '" + c.getValue()[1] + "' ORDER BY grant_id, day").collectAsList(),
+          spark.sql("SELECT " + LEDGER_COLUMNS + " FROM credit_ledger").columns()));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theLedgerHoldsItsIdentityEveryDayAndReconcilesToTheFocusRows() {
+    assertThat(spark.sql("SELECT * FROM credit_ledger WHERE closing_balance <> opening_balance - burned - expired").count())
+        .isZero();
+    assertThat(spark.sql("SELECT * FROM credit_ledger l JOIN credit_ledger p ON l.grant_id = p.grant_id"
+        + " AND l.day = date_add(p.day, 1) WHERE l.opening_balance <> p.closing_balance").count()).isZero();
+    for (Grant g : config.commitments()) {
+      // every grant of the cases is used up or past its end: used + unused amortize exactly its price
+      BigDecimal used = decimal("SELECT SUM(e.x_AmortizedCost) FROM " + CreditsRunTest.ELEMENTS
+          + " WHERE e.ContractCommitmentId = '" + g.id() + "'");
+      BigDecimal unused = decimal("SELECT SUM(EffectiveCost) FROM focus_cost_and_usage"
+          + " WHERE CommitmentDiscountId = '" + g.id() + "' AND CommitmentDiscountStatus = 'Unused'");
+      assertThat(used.add(unused)).as(g.id()).isEqualTo(g.pricePaid().setScale(12));
+      // the ledger is what the FOCUS rows say: burned = applied (cost for credits, tokens for packs), expired =
+      // Unused quantity, burned in USD = amortized cost, and the balance ends at 0
+      BigDecimal burned = decimal("SELECT SUM(burned) FROM credit_ledger WHERE grant_id = '" + g.id() + "'");
+      BigDecimal applied = decimal("SELECT SUM(" + (g.tokens() ? "e.ContractCommitmentAppliedQuantity"
+          : "e.ContractCommitmentAppliedCost") + ") FROM " + CreditsRunTest.ELEMENTS + " WHERE e.ContractCommitmentId = '"
+          + g.id() + "'");
+      assertThat(burned).as(g.id()).isEqualByComparingTo(applied);
+      BigDecimal expired = decimal("SELECT SUM(expired) FROM credit_ledger WHERE grant_id = '" + g.id() + "'");
+      BigDecimal unusedQuantity = decimal("SELECT SUM(CommitmentDiscountQuantity) FROM focus_cost_and_usage"
+          + " WHERE CommitmentDiscountId = '" + g.id() + "' AND CommitmentDiscountStatus = 'Unused'");
+      assertThat(expired).as(g.id()).isEqualByComparingTo(unusedQuantity);
+      assertThat(burned.add(expired)).as(g.id()).isEqualByComparingTo(g.amount());
+      BigDecimal burnedUsd = decimal("SELECT SUM(burned_billing_currency) FROM credit_ledger"
+          + " WHERE grant_id = '" + g.id() + "'");
+      assertThat(burnedUsd).as(g.id()).isEqualByComparingTo(used);
+    }
+    // a covered row: EffectiveCost = its on-demand remainder + the amortized share of every grant applied; and the
+    // on-demand cost of the month = billed + covered
+    assertThat(spark.sql("SELECT * FROM focus_cost_and_usage u WHERE ContractApplied IS NOT NULL AND EffectiveCost <>"
+        + " BilledCost + (SELECT SUM(e.x_AmortizedCost) FROM " + CreditsRunTest.ELEMENTS + " x WHERE"
+        + " x.x_SourceRecordId = u.x_SourceRecordId AND x.x_UsageType = u.x_UsageType)").count()).isZero();
+    BigDecimal priced = decimal("SELECT SUM(ContractedCost) FROM focus_cost_and_usage"
+        + " WHERE x_SourceKind = 'gateway-log'");
+    BigDecimal billed = decimal("SELECT SUM(BilledCost) FROM focus_cost_and_usage"
+        + " WHERE x_SourceKind = 'gateway-log'");
+    BigDecimal covered = decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS);
+    // (a) 10 x 1.50, (b) 3 x 4.50, (c) 2 x 0.35, (d) 3 x 1.50
+    assertThat(priced).isEqualByComparingTo("33.70");
+    assertThat(billed.add(covered)).isEqualByComparingTo(priced);
+    // (a) 5.00 + 2.50, (b) 4.50 + 4.50 + 2.40, (c) 0.70, (d) 1.50 + 0.50
+    assertThat(covered).isEqualByComparingTo("21.60");
+  }
+
+  @Test
+  @Order(3)
+  void aCostReportOfTheSameProviderDayInALaterRunDoesNotBurnTheGrantAgain() throws IOException {
+    List<String> before = focusLines("openai");
+    List<String> ledgerBefore = spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream()
+        .map(Row::toString).sorted().toList();
+    JobConfig costs = JobConfig.fromYaml(SparkTestSession.projectRoot().resolve(DIR.resolve("golden-costs.yaml")))
+        .withWarehouse(warehouse.root());
+    new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(costs);
+    warehouse.registerViews();
+
+    List<String> after = new ArrayList<>(focusLines("openai"));
+    // the cost report's Nov 3 row (0.05) is in the table, on demand: Nov 3 has OpenAI usage rows (the same spend)
+    List<String> costRows = after.stream().filter(l -> l.contains(",openai-costs,")).toList();
+    assertThat(costRows).hasSize(1);
+    assertThat(costRows.get(0)).startsWith("openai,2026-11-03,openai-costs,").contains(",0.05,0.05,0.05,USD,0.05,,,");
+    after.removeAll(costRows);
+    assertThat(after).containsExactlyElementsOf(before);
+    assertThat(spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream().map(Row::toString)
+        .sorted().toList()).containsExactlyElementsOf(ledgerBefore);
+  }
+
+  private static BigDecimal decimal(String sql) {
+    Row r = spark.sql(sql).first();
+    return r.isNullAt(0) ? BigDecimal.ZERO : r.getDecimal(0);
+  }
+
+  private static List<String> focusLines(String billingAccount) {
+    return csv(spark.sql("SELECT " + FOCUS_COLUMNS + " FROM focus_cost_and_usage WHERE BillingAccountId = '"
+        + billingAccount + "' ORDER BY Day, x_SourceKind, x_SourceRecordId, x_UsageType, ChargeCategory,"
+        + " CommitmentDiscountStatus").collectAsList(),
+        spark.sql("SELECT " + FOCUS_COLUMNS + " FROM focus_cost_and_usage").columns());
+  }
+
+  /** RFC 4180 lines: a header, then the rows in query order; decimals plain without trailing zeros, times UTC. */
+  static List<String> csv(List<Row> rows, String[] header) {
+    List<String> out = new ArrayList<>();
+    out.add(String.join(",", header));
+    for (Row r : rows) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        Object v = r.get(i);
+        String text;
+        if (v == null) {
+          text = "";
+        } else if (v instanceof BigDecimal d) {
+          text = d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        } else if (v instanceof Instant t) {
+          text = t.toString();
+        } else {
+          text = v.toString();
+        }
+        fields.add(text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text);
+      }
+      out.add(String.join(",", fields));
+    }
+    return out;
+  }
+}
