@@ -101,7 +101,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean generateOnly;
 
   @Option(names = "--work", paramLabel = "DIR", defaultValue = "bench-work",
-      description = "Directory for generated inputs and the engines' outputs; emptied first (default: ${DEFAULT-VALUE}).")
+      description = "Directory for generated inputs (data/) and the engines' outputs (aifocus-*, floor-*, duckdb-*), which "
+          + "are deleted first (default: ${DEFAULT-VALUE}).")
   Path work;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to write the results into (section --section).")
@@ -123,7 +124,14 @@ final class BenchCommand implements Callable<Integer> {
     String loadStart = BenchReport.loadAverage();
     Instant started = Instant.now();
     Path data = work.resolve("data");
-    deleteTree(work);
+    // only what an earlier bench run wrote: the work directory may hold other files
+    if (Files.isDirectory(work)) {
+      try (Stream<Path> children = Files.list(work)) {
+        for (Path child : children.filter(BenchCommand::benchOutput).toList()) {
+          deleteTree(child);
+        }
+      }
+    }
     Files.createDirectories(data);
     List<Input> generated = new ArrayList<>();
     for (String name : inputs) {
@@ -228,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
         PipelineRunner.Result result = new PipelineRunner(spark, warehouse, progress).run(config);
         long wall = elapsedMs(t0);
         long peak = heap.peakBytes();
-        List<BenchResult.Stage> stages = sparkStages(wall, "aifocus " + input.kind().id() + ": ");
+        List<BenchResult.Stage> stages = sparkStages(wall, "aifocus ", 1);
         long rowsIn = result.sources().stream().mapToLong(SourceRun::rowsIn).sum();
         long quarantined = result.rowsQuarantined();
         BigDecimal inputTotal = result.sources().stream().map(SourceRun::inputTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -266,7 +274,7 @@ final class BenchCommand implements Callable<Integer> {
       return new BenchResult(input.name(), ENGINE_AIFOCUS, input.file().rows(), wall, heap.peakBytes(), files.files,
           files.partitions, files.maxPerPartition,
           (exact ? "exact" : "NOT EXACT") + ": " + written + " sample row(s) parsed (ingest stage of GPU allocation only)",
-          exact, sparkStages(wall, "aifocus dcgm: "));
+          exact, sparkStages(wall, "aifocus ", 1));
     }
 
     /** (b) The engine floor: plain read, the partition columns, a Delta write; no transformation. */
@@ -316,7 +324,7 @@ final class BenchCommand implements Callable<Integer> {
         long wall = elapsedMs(t0);
         boolean exact = written == input.file().rows() + (team == null ? 2 : 0); // dcgm: the two comment lines
         Written files = Written.ofDelta(spark, out);
-        List<BenchResult.Stage> stages = sparkStages(wall, "floor: ");
+        List<BenchResult.Stage> stages = sparkStages(wall, "floor: ", 0);
         return new BenchResult(input.name(), ENGINE_FLOOR, input.file().rows(), wall, heap.peakBytes(), files.files,
             files.partitions, files.maxPerPartition, (exact ? "exact" : "NOT EXACT") + ": " + written + " row(s) in the table",
             exact, stages);
@@ -388,20 +396,30 @@ final class BenchCommand implements Callable<Integer> {
       heap.reset();
     }
 
-    /** Stages of the labels with {@code prefix} (in first-seen order), plus the driver time no Spark job covered. */
-    private List<BenchResult.Stage> sparkStages(long wallMs, String prefix) {
-      List<BenchResult.Stage> stages = new ArrayList<>();
+    /**
+     * The engine's stages from Spark's job descriptions, in first-seen order: a label holding {@code prefix} (Delta
+     * prepends its own words, e.g. "Delta: aifocus aws-cur: write focus: Compute snapshot ...") is summed into the
+     * stage named by its first segment after the prefix, skipping {@code skip} segments (the source kind); then the
+     * driver time no Spark job covered.
+     */
+    private List<BenchResult.Stage> sparkStages(long wallMs, String prefix, int skip) {
+      Map<String, SparkStageMetrics.Totals> byStage = new java.util.LinkedHashMap<>();
       long jobs = 0;
-      SparkStageMetrics.Totals other = null;
       for (Map.Entry<String, SparkStageMetrics.Totals> e : metrics.snapshot(spark.sparkContext()).entrySet()) {
-        if (e.getKey().startsWith(prefix)) {
-          stages.add(new BenchResult.Stage(e.getKey().substring(prefix.length()), e.getValue().jobWallMs, e.getValue()));
+        int at = e.getKey().indexOf(prefix);
+        String name;
+        if (at < 0) {
+          name = "other: " + e.getKey();
         } else {
-          stages.add(new BenchResult.Stage("other: " + e.getKey(), e.getValue().jobWallMs, e.getValue()));
+          String[] segments = e.getKey().substring(at + prefix.length()).split(": ");
+          name = segments[Math.min(skip, segments.length - 1)];
         }
+        byStage.computeIfAbsent(name, k -> new SparkStageMetrics.Totals()).add(e.getValue());
         jobs += e.getValue().jobWallMs;
       }
-      stages.add(new BenchResult.Stage("driver (no Spark job)", Math.max(0, wallMs - jobs), other));
+      List<BenchResult.Stage> stages = new ArrayList<>();
+      byStage.forEach((name, t) -> stages.add(new BenchResult.Stage(name, t.jobWallMs, t)));
+      stages.add(new BenchResult.Stage("driver (no Spark job)", Math.max(0, wallMs - jobs), null));
       return stages;
     }
   }
@@ -522,6 +540,11 @@ final class BenchCommand implements Callable<Integer> {
 
   private static long elapsedMs(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static boolean benchOutput(Path child) {
+    String name = child.getFileName().toString();
+    return name.equals("data") || name.startsWith("aifocus-") || name.startsWith("floor-") || name.startsWith("duckdb-");
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -36,6 +36,24 @@ public final class SparkStageMetrics extends SparkListener {
     public long shuffleWriteBytes;
     public long spilledBytes;
 
+    /** Adds {@code other} into these totals. */
+    public void add(Totals other) {
+      jobs += other.jobs;
+      stages += other.stages;
+      tasks += other.tasks;
+      jobWallMs += other.jobWallMs;
+      executorRunMs += other.executorRunMs;
+      executorCpuNs += other.executorCpuNs;
+      gcMs += other.gcMs;
+      recordsRead += other.recordsRead;
+      bytesRead += other.bytesRead;
+      recordsWritten += other.recordsWritten;
+      bytesWritten += other.bytesWritten;
+      shuffleReadBytes += other.shuffleReadBytes;
+      shuffleWriteBytes += other.shuffleWriteBytes;
+      spilledBytes += other.spilledBytes;
+    }
+
     Totals copy() {
       Totals t = new Totals();
       t.jobs = jobs;
