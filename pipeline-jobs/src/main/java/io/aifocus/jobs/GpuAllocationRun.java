@@ -170,13 +170,9 @@ final class GpuAllocationRun {
         + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster())
         + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
-    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
-      allocated.write().format("delta").mode(SaveMode.Append)
-          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new)).save(path);
-    } else {
-      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
-          .option("mergeSchema", "true").save(path);
-    }
+    warehouse.createFocusTableIfAbsent(allocated.schema());
+    allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .option("mergeSchema", "true").save(path);
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);
   }
 

@@ -77,6 +77,22 @@ final class PipelineRunner {
   }
 
   Result run(JobConfig config) {
+    try {
+      return runLabelled(config);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /**
+   * Labels the Spark jobs that follow with the run's stage ({@code aifocus <source kind>: <stage>}), so Spark's
+   * metrics (and its UI) tell where time goes; {@code aifocus bench} sums task metrics per label.
+   */
+  private void stage(String kind, String stage) {
+    spark.sparkContext().setJobDescription("aifocus " + kind + ": " + stage);
+  }
+
+  private Result runLabelled(JobConfig config) {
     if (config.sources().isEmpty() && config.gpuClusters().isEmpty()) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "no sources given (use --source KIND=PATH or --config FILE)");
     }
@@ -109,6 +125,7 @@ final class PipelineRunner {
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
+        stage(io.aifocus.allocate.gpu.GpuAllocation.SOURCE_KIND, "allocate");
         List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context);
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
@@ -119,8 +136,10 @@ final class PipelineRunner {
       }
     }
     // usage vs provider cost reports of this run: billed amounts distributed over priced usage (docs/reconciliation.md)
+    stage("run", "usage vs cost");
     UsageCostReconciler.Outcome distributed = new UsageCostReconciler(spark, warehouse, progress)
         .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()), startedAt);
+    stage("run", "check written rows");
     checkWrittenRows(runId, all, distributed.supersededRows());
     Result result = new Result(runId, all);
     if (!result.reconciled()) {
@@ -129,6 +148,7 @@ final class PipelineRunner {
           "input total != output total + quarantined total; see pipeline_runs where run_id = '" + runId + "'");
     }
     if (!config.commitments().isEmpty()) {
+      stage("run", "credits");
       new CreditsRun(spark, warehouse, progress).run(config.commitments(), runId, startedAt);
     }
     return result;
@@ -186,13 +206,28 @@ final class PipelineRunner {
       SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope, FxRates fx) {
     String kind = spec.kind().id();
     SourceSpec read = staged == null ? spec : staged.localSpec();
+    stage(kind, "read (list, header, schema)");
     RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
+    // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows): parse the input
+    // once and keep it until both outputs are materialized (docs/benchmarks.md, "read the input once").
+    Dataset<Row> parsedInput = loaded.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return runSource(spec, staged, context, scope, loaded, parsedInput);
+    } finally {
+      parsedInput.unpersist(false);
+    }
+  }
+
+  private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope,
+      RawInput loaded, Dataset<Row> parsedInput) {
+    String kind = spec.kind().id();
     RawInput raw = scope.apply(staged == null ? loaded : staged.restore(loaded));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
 
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
     Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
     long outOfScope = 0;
+    stage(kind, "input totals (read + parse + cache)");
     for (Row r : loaded.rows()
         .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
         .groupBy(col("p"))
@@ -213,6 +248,7 @@ final class PipelineRunner {
           kind, outOfScope, scope.label());
     }
 
+    stage(kind, "normalize + output totals");
     NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
     // constant-currency conversion: one place for every source, after normalization, before the write
     Dataset<Row> focus = fx.apply(result.focus()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -223,8 +259,13 @@ final class PipelineRunner {
           aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
       withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
+      // both outputs are cached in full now (the aggregations read every partition): the parsed input can go
+      parsedInput.unpersist(false);
+      stage(kind, "write focus");
       writeFocus(spec, focus);
+      stage(kind, "write quarantine");
       writeQuarantine(spec, context, quarantine, raw.files(), scope);
+      stage(kind, "reconcile");
       progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
           bad.values().stream().mapToLong(q -> (long) q[0]).sum());
 
@@ -305,16 +346,11 @@ final class PipelineRunner {
         + ")";
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
     DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
-      if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
-        focus.write().format("delta").mode(SaveMode.Append)
-            .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
-            .save(path);
-      } else {
-        focus.write().format("delta").mode(SaveMode.Overwrite)
-            .option("replaceWhere", predicate)
-            .option("mergeSchema", "true")
-            .save(path);
-      }
+      warehouse.createFocusTableIfAbsent(focus.schema());
+      focus.write().format("delta").mode(SaveMode.Overwrite)
+          .option("replaceWhere", predicate)
+          .option("mergeSchema", "true")
+          .save(path);
     });
     progress.stage("%s: wrote %s (replacing %d billing account/period scope(s))",
         spec.kind().id(), CostAndUsageTable.TABLE_NAME, scopes.size());
@@ -347,7 +383,11 @@ final class PipelineRunner {
         () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
   }
 
-  /** The table must hold exactly the rows this run reported as written, less the cost rows superseded. */
+  /**
+   * The table must hold exactly the rows this run reported as written, less the cost rows superseded. x_RunId has
+   * file statistics (tables created since statistics were limited to {@link Warehouse#FOCUS_STATS_COLUMNS}), so
+   * the count skips the files of other runs instead of scanning the whole table.
+   */
   private void checkWrittenRows(String runId, List<SourceRun> runs, long superseded) {
     long expected = runs.stream().mapToLong(SourceRun::rowsOut).sum() - superseded;
     long actual = warehouse.exists(CostAndUsageTable.TABLE_NAME)
@@ -360,6 +400,7 @@ final class PipelineRunner {
   }
 
   private void appendRuns(String runId, Instant startedAt, List<SourceRun> runs, long durationMs, String message) {
+    stage("run", "pipeline_runs");
     List<Row> rows = new ArrayList<>();
     for (SourceRun run : runs) {
       rows.add(RowFactory.create(runId, run.sourceKind(), run.sourcePath(),
