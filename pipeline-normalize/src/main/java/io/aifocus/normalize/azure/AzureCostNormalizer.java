@@ -3,6 +3,7 @@ package io.aifocus.normalize.azure;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
@@ -207,10 +208,17 @@ public final class AzureCostNormalizer implements Normalizer {
     Column listPrice = when(payg.gt(0), payg).otherwise(unitPrice);
     Column listUnitPrice = times(rate, listPrice);
     Column contractedUnitPrice = times(rate, unitPrice);
+    // cost details carry no price id: product (MCA), meter and pricing model identify the price a row was charged at
+    // (FOCUS: ContractedUnitPrice is null when SkuPriceId is; one SkuId per SkuPriceId, so it holds the SkuId's parts)
+    Column skuPriceId =
+        when(text(AzureCostColumns.METER_ID).isNotNull(),
+            concat_ws("_", text(AzureCostColumns.PRODUCT_ID), text(AzureCostColumns.METER_ID),
+                text(AzureCostColumns.PRICING_MODEL)));
+    row.set(FocusColumns.SKU_PRICE_ID, skuPriceId);
     row.set(FocusColumns.LIST_UNIT_PRICE, listUnitPrice);
-    row.set(FocusColumns.CONTRACTED_UNIT_PRICE, contractedUnitPrice);
+    row.set(FocusColumns.CONTRACTED_UNIT_PRICE, when(skuPriceId.isNotNull(), contractedUnitPrice));
     row.set(FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, listPrice);
-    row.set(FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, unitPrice);
+    row.set(FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, when(skuPriceId.isNotNull(), unitPrice));
     row.set(
         FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST,
         coalesce(
