@@ -9,6 +9,14 @@ public enum SourceKind {
   AWS_CUR("aws-cur"),
   /** A native FOCUS 1.0, 1.1, 1.2 or 1.3 file (CSV or Parquet), upgraded to 1.3. */
   FOCUS("focus"),
+  /** Alias of {@link #FOCUS} for Microsoft Cost Management FOCUS exports (FocusCost 1.0, 1.0r2, 1.2-preview, 1.2). */
+  AZURE_FOCUS("azure-focus"),
+  /** Alias of {@link #FOCUS} for AWS Data Exports FOCUS exports (1.0, 1.2). */
+  AWS_FOCUS("aws-focus"),
+  /** Alias of {@link #FOCUS} for Google Cloud FOCUS billing export extracts. */
+  GCP_FOCUS("gcp-focus"),
+  /** Azure Cost Management cost details exports (EA and MCA/MPA; actual and amortized), CSV(.gz) or Parquet. */
+  AZURE_COST("azure-cost"),
   /** The aifocus JSONL request log of an LLM gateway or application, priced from the price book. */
   GATEWAY_LOG("gateway-log"),
   /** OpenAI Costs API pages (billed amounts per day, optionally per line item and project). */
@@ -44,6 +52,11 @@ public enum SourceKind {
     throw new PipelineException(
         PipelineErrorCode.UNKNOWN_SOURCE_KIND,
         "Unknown source kind '" + id + "'. Known kinds: " + knownIds());
+  }
+
+  /** Whether this kind reads native FOCUS files: {@link #FOCUS} and its provider aliases. */
+  public boolean isFocusFile() {
+    return this == FOCUS || this == AZURE_FOCUS || this == AWS_FOCUS || this == GCP_FOCUS;
   }
 
   public static String knownIds() {

@@ -212,14 +212,14 @@ final class PipelineRunner {
     // once and keep it until both outputs are materialized (docs/benchmarks.md, "read the input once").
     Dataset<Row> parsedInput = loaded.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return runSource(spec, staged, context, scope, loaded, parsedInput);
+      return runSource(spec, staged, context, scope, fx, loaded, parsedInput);
     } finally {
       parsedInput.unpersist(false);
     }
   }
 
   private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope,
-      RawInput loaded, Dataset<Row> parsedInput) {
+      FxRates fx, RawInput loaded, Dataset<Row> parsedInput) {
     String kind = spec.kind().id();
     RawInput raw = scope.apply(staged == null ? loaded : staged.restore(loaded));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());

@@ -4,6 +4,7 @@ import io.aifocus.api.Normalizer;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceReader;
 import io.aifocus.ingest.awscur.AwsCurReader;
+import io.aifocus.ingest.azure.AzureCostReader;
 import io.aifocus.ingest.focus.FocusFileReader;
 import io.aifocus.ingest.gcp.GcpBillingReader;
 import io.aifocus.ingest.llm.AnthropicCostReader;
@@ -13,6 +14,7 @@ import io.aifocus.ingest.llm.LiteLlmSpendReader;
 import io.aifocus.ingest.llm.OpenAiCostsReader;
 import io.aifocus.ingest.llm.OpenAiUsageReader;
 import io.aifocus.normalize.awscur.AwsCurNormalizer;
+import io.aifocus.normalize.azure.AzureCostNormalizer;
 import io.aifocus.normalize.focus.FocusUpgradeNormalizer;
 import io.aifocus.normalize.gcp.GcpBillingNormalizer;
 import io.aifocus.normalize.llm.AnthropicCostNormalizer;
@@ -29,7 +31,8 @@ final class Sources {
   static SourceReader reader(SourceKind kind) {
     return switch (kind) {
       case AWS_CUR -> new AwsCurReader();
-      case FOCUS -> new FocusFileReader();
+      case FOCUS, AZURE_FOCUS, AWS_FOCUS, GCP_FOCUS -> new FocusFileReader(kind);
+      case AZURE_COST -> new AzureCostReader();
       case GATEWAY_LOG -> new GatewayLogReader();
       case OPENAI_COSTS -> new OpenAiCostsReader();
       case OPENAI_USAGE -> new OpenAiUsageReader();
@@ -43,7 +46,8 @@ final class Sources {
   static Normalizer normalizer(SourceKind kind) {
     return switch (kind) {
       case AWS_CUR -> new AwsCurNormalizer();
-      case FOCUS -> new FocusUpgradeNormalizer();
+      case FOCUS, AZURE_FOCUS, AWS_FOCUS, GCP_FOCUS -> new FocusUpgradeNormalizer(kind);
+      case AZURE_COST -> new AzureCostNormalizer();
       case GATEWAY_LOG -> new GatewayLogNormalizer();
       case OPENAI_COSTS -> new OpenAiCostsNormalizer();
       case OPENAI_USAGE -> new OpenAiUsageNormalizer();

@@ -51,7 +51,11 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Option {@value #VERSION_OPTION}: the FOCUS version of every file of the source, instead of the
  * version detected from the columns (the newest {@code introducedIn} of the FOCUS 1.3 columns present;
- * {@code 1.0r2}, a revision of Microsoft's FOCUS 1.0 export with the columns of 1.0, can only be declared).
+ * {@code 1.0r2}, a revision of Microsoft's FOCUS 1.0 export with the columns of 1.0, and {@code 1.2-preview},
+ * Microsoft's preview of 1.2 with the columns of 1.2, can only be declared).
+ *
+ * <p>The same reader serves the provider aliases {@code azure-focus}, {@code aws-focus} and {@code gcp-focus}: only the
+ * source kind the rows are recorded under differs (the normalizer adds the provider's defaults).
  */
 public final class FocusFileReader implements SourceReader {
   /** Source option naming the FOCUS version of the files. */
@@ -62,17 +66,30 @@ public final class FocusFileReader implements SourceReader {
    */
   public static final String VERSION_COLUMN = RawColumns.FOCUS_VERSION;
   /** The versions this reader accepts, oldest first. */
-  public static final List<String> VERSIONS = List.of("1.0", "1.0r2", "1.1", "1.2", "1.3");
+  public static final List<String> VERSIONS = List.of("1.0", "1.0r2", "1.1", "1.2-preview", "1.2", "1.3");
 
   private static final String OLDEST = "1.0";
   /** FOCUS 1.3 column ids by lower-case name: Spark resolves names up to case, so do the checks. */
   private static final Map<String, String> FOCUS_IDS = focusIdsByLowerCase();
 
   private final RawSchema schema = RawSchema.load(SourceKind.FOCUS.id());
+  private final SourceKind kind;
+
+  public FocusFileReader() {
+    this(SourceKind.FOCUS);
+  }
+
+  /** A reader recording its rows under {@code kind}: {@code focus} or one of its provider aliases. */
+  public FocusFileReader(SourceKind kind) {
+    if (!kind.isFocusFile()) {
+      throw new IllegalArgumentException("Invalid source kind for native FOCUS files: " + kind.id());
+    }
+    this.kind = kind;
+  }
 
   @Override
   public SourceKind kind() {
-    return SourceKind.FOCUS;
+    return kind;
   }
 
   @Override
@@ -97,7 +114,7 @@ public final class FocusFileReader implements SourceReader {
       case CSV -> readCsv(spark, file, declared);
       case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), declared));
       case JSON -> throw new PipelineException(
-          PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file + ": focus reads CSV(.gz) or Parquet, not JSON");
+          PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file + ": " + kind.id() + " reads CSV(.gz) or Parquet, not JSON");
     };
   }
 
@@ -135,7 +152,7 @@ public final class FocusFileReader implements SourceReader {
       if (!columns.containsKey(required)) {
         throw new PipelineException(
             PipelineErrorCode.MISSING_REQUIRED_COLUMN,
-            file + ": missing required column '" + required + "' (source kind focus)");
+            file + ": missing required column '" + required + "' (source kind " + kind.id() + ")");
       }
     }
     String version = version(file, List.copyOf(columns.keySet()), declared);
@@ -218,7 +235,7 @@ public final class FocusFileReader implements SourceReader {
   static int rank(String version) {
     return switch (version) {
       case "1.1" -> 1;
-      case "1.2" -> 2;
+      case "1.2", "1.2-preview" -> 2;
       case "1.3" -> 3;
       default -> 0;
     };

@@ -158,7 +158,7 @@ class FocusFileReaderTest {
     assertThatThrownBy(
             () -> reader.load(spark, new SourceSpec(SourceKind.FOCUS, sample, Map.of(FocusFileReader.VERSION_OPTION, "2.0"))))
         .isInstanceOf(PipelineException.class)
-        .hasMessageContaining("focus-version='2.0' is not a supported FOCUS version; use one of 1.0, 1.0r2, 1.1, 1.2, 1.3")
+        .hasMessageContaining("focus-version='2.0' is not a supported FOCUS version; use one of 1.0, 1.0r2, 1.1, 1.2-preview, 1.2, 1.3")
         .extracting(e -> ((PipelineException) e).errorCode())
         .isEqualTo(PipelineErrorCode.INVALID_CONFIG);
   }

@@ -104,17 +104,39 @@ public final class FocusUpgradeNormalizer implements Normalizer {
 
   private static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
+  /**
+   * ProviderName of rows without one, per provider alias (the generic {@code focus} kind has no default). FOCUS 1.0
+   * through 1.2 require ProviderName, but hand-made extracts drop it; the value then also fills ServiceProviderName
+   * and HostProviderName. The names are the ones the providers' own FOCUS exports write.
+   */
+  static final Map<SourceKind, String> PROVIDER_DEFAULTS =
+      Map.of(SourceKind.AZURE_FOCUS, "Microsoft", SourceKind.AWS_FOCUS, "AWS", SourceKind.GCP_FOCUS, "Google Cloud");
+
   private final RawSchema schema = RawSchema.load(SourceKind.FOCUS.id());
+  private final SourceKind kind;
+
+  public FocusUpgradeNormalizer() {
+    this(SourceKind.FOCUS);
+  }
+
+  /** A normalizer for {@code focus} or one of its provider aliases ({@link #PROVIDER_DEFAULTS}). */
+  public FocusUpgradeNormalizer(SourceKind kind) {
+    if (!kind.isFocusFile()) {
+      throw new IllegalArgumentException("Invalid source kind for native FOCUS files: " + kind.id());
+    }
+    this.kind = kind;
+  }
 
   @Override
   public SourceKind kind() {
-    return SourceKind.FOCUS;
+    return kind;
   }
 
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     if (input.kind() != kind()) {
-      throw new IllegalArgumentException("Invalid input kind: " + input.kind().id() + " (expected focus)");
+      throw new IllegalArgumentException(
+          "Invalid input kind: " + input.kind().id() + " (expected " + kind.id() + ")");
     }
     Dataset<Row> raw = input.rows();
     Input in = new Input(raw.schema());
@@ -148,6 +170,11 @@ public final class FocusUpgradeNormalizer implements Normalizer {
             case JSON -> json(rawValue, in.type(column.id()));
           };
       values.put(column.id(), parsed);
+    }
+
+    String providerDefault = PROVIDER_DEFAULTS.get(kind);
+    if (providerDefault != null) {
+      values.put(FocusColumns.PROVIDER_NAME, coalesce(value(values, FocusColumns.PROVIDER_NAME), lit(providerDefault)));
     }
 
     // FOCUS: a charge without unit prices that is unrelated to other rows (credits, corrections) sets
