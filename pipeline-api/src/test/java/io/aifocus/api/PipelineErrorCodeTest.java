@@ -31,7 +31,7 @@ class PipelineErrorCodeTest {
     assertThat(new PipelineException(PipelineErrorCode.INPUT_NOT_FOUND, "x.csv: gone").getMessage())
         .isEqualTo("AIF-1001 INPUT_NOT_FOUND: x.csv: gone");
     assertThatThrownBy(() -> SourceKind.fromId("gcp"))
-        .hasMessage("AIF-9002 UNKNOWN_SOURCE_KIND: Unknown source kind 'gcp'. Known kinds: aws-cur, focus, gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost, litellm-spend, gcp-billing");
+        .hasMessage("AIF-9002 UNKNOWN_SOURCE_KIND: Unknown source kind 'gcp'. Known kinds: aws-cur, focus, azure-focus, aws-focus, gcp-focus, azure-cost, gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost, litellm-spend, gcp-billing");
     assertThat(SourceKind.fromId("aws-cur")).isEqualTo(SourceKind.AWS_CUR);
   }
 }

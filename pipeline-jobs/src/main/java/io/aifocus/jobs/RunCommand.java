@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         "  aifocus run --source aws-cur=./cur/2026-11/ --warehouse ./warehouse",
         "  aifocus run --config aifocus.yaml",
         "  aifocus run --config aifocus.yaml --period 2026-11",
-        "Source kinds: aws-cur, focus, gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost,",
-        "litellm-spend, gcp-billing (docs/sources/); GPU clusters: gpu-clusters in the config (docs/allocation.md)."})
+        "Source kinds: aws-cur, azure-cost, gcp-billing, focus (aliases azure-focus, aws-focus, gcp-focus),",
+        "gateway-log, openai-costs, openai-usage, anthropic-usage, anthropic-cost, litellm-spend (docs/sources/);",
+        "GPU clusters: gpu-clusters in the config (docs/allocation.md)."})
 final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
