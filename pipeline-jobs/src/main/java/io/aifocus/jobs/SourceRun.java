@@ -18,12 +18,18 @@ record SourceRun(
     BigDecimal quarantinedTotal,
     long unparsableAmountRows,
     long originsAllocated,
-    boolean allocation) {
+    boolean allocation,
+    long rowsWritten) {
 
+  /**
+   * A source run; rows in/out/quarantined count source records, {@code rowsWritten} the FOCUS rows they
+   * became (fewer for token sources, which aggregate records: x_SourceRecords).
+   */
   SourceRun(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart, long rowsIn, long rowsOut,
-      long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows) {
+      long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows,
+      long rowsWritten) {
     this(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal, outputTotal,
-        quarantinedTotal, unparsableAmountRows, 0, false);
+        quarantinedTotal, unparsableAmountRows, 0, false, rowsWritten);
   }
 
   /**
@@ -33,7 +39,7 @@ record SourceRun(
   static SourceRun allocation(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart,
       long origins, long allocatedRows, BigDecimal originTotal, BigDecimal allocatedTotal, long originsAllocated) {
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, origins, allocatedRows, 0, originTotal,
-        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true);
+        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true, allocatedRows);
   }
 
   boolean reconciled() {
@@ -45,7 +51,11 @@ record SourceRun(
 
   /** What pipeline_runs.message says for a successful run of this kind. */
   String note() {
-    return allocation ? "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
-        + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" : null;
+    if (allocation) {
+      return "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
+          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows";
+    }
+    return rowsWritten == rowsOut ? null : rowsOut + " accepted source record(s) aggregated into " + rowsWritten
+        + " FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)";
   }
 }

@@ -28,6 +28,8 @@ public final class ExtensionColumns {
   public static final String CUSTOMER = "x_Customer";
   public static final String WORKFLOW = "x_Workflow";
   public static final String ENDPOINT = "x_Endpoint";
+  public static final String SOURCE_RECORDS = "x_SourceRecords";
+  public static final String WORKFLOW_RUN_ID = "x_WorkflowRunId";
 
   private ExtensionColumns() {}
 }
