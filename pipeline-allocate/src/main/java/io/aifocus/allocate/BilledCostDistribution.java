@@ -29,8 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * Usage-vs-cost reconciliation: the provider's billed amount is the truth. For every (provider, UTC charge
  * day, currency) that has a billed amount, the amount is distributed over the usage rows of that key in
  * proportion to their priced usage (ListCost), penny-exact with {@link LargestRemainder}, so Σ BilledCost of
- * the rows equals the billed amount exactly. BilledCost and EffectiveCost (and PricingCurrencyEffectiveCost)
- * take the distributed amount; ListCost keeps the priced usage, so the difference stays visible per row.
+ * the rows equals the billed amount exactly. BilledCost, EffectiveCost, ContractedCost (the provider's charge
+ * before credits, what the credits stage burns) and PricingCurrencyEffectiveCost take the distributed amount; ListCost keeps the priced usage, so the difference stays visible per row.
  * Rows of keys without a billed amount are returned unchanged. Pure: no reads, no writes, no actions.
  *
  * <p>Keys: ServiceProviderName, date_trunc('day', ChargePeriodStart), BillingCurrency. Within a key, rows
@@ -135,6 +135,7 @@ public final class BilledCostDistribution {
     private final int billedCost;
     private final int effectiveCost;
     private final int pricingEffectiveCost;
+    private final int contractedCost;
     private final int listCost;
     private final int[] order;
 
@@ -145,6 +146,7 @@ public final class BilledCostDistribution {
       this.billedCost = schema.fieldIndex(FocusColumns.BILLED_COST);
       this.effectiveCost = schema.fieldIndex(FocusColumns.EFFECTIVE_COST);
       this.pricingEffectiveCost = schema.fieldIndex(FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST);
+      this.contractedCost = schema.fieldIndex(FocusColumns.CONTRACTED_COST);
       this.listCost = schema.fieldIndex(FocusColumns.LIST_COST);
       // then every column, so aggregated rows (no x_SourceRecordId) of different attribution never tie
       this.order = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(
@@ -202,6 +204,8 @@ public final class BilledCostDistribution {
         values[billedCost] = part;
         values[effectiveCost] = part;
         values[pricingEffectiveCost] = part;
+        // the provider's charge before credits: what the credits stage burns (its on-demand cost)
+        values[contractedCost] = part;
       }
       return RowFactory.create(values);
     }
