@@ -29,12 +29,13 @@ import org.apache.spark.sql.types.StructType;
  * Usage-vs-cost reconciliation: the provider's billed amount is the truth. For every (provider, UTC charge
  * day, currency) that has a billed amount, the amount is distributed over the usage rows of that key in
  * proportion to their priced usage (ListCost), penny-exact with {@link LargestRemainder}, so Σ BilledCost of
- * the rows equals the billed amount exactly. BilledCost and EffectiveCost (and PricingCurrencyEffectiveCost)
- * take the distributed amount; ListCost keeps the priced usage, so the difference stays visible per row.
+ * the rows equals the billed amount exactly. BilledCost, EffectiveCost, ContractedCost (the provider's charge
+ * before credits, what the credits stage burns) and PricingCurrencyEffectiveCost take the distributed amount; ListCost keeps the priced usage, so the difference stays visible per row.
  * Rows of keys without a billed amount are returned unchanged. Pure: no reads, no writes, no actions.
  *
  * <p>Keys: ServiceProviderName, date_trunc('day', ChargePeriodStart), BillingCurrency. Within a key, rows
- * are ordered by (x_SourceFile, x_SourceRecordId, x_UsageType, SkuPriceId, ChargePeriodStart) so ties in
+ * are ordered by (x_SourceFile, x_SourceRecordId, x_UsageType, SkuPriceId, ChargePeriodStart, then every
+ * column in table order) so ties in
  * the rounding always go to the same row. A key whose priced usage is zero is split evenly. A key is held
  * in memory by one task (fine for daily usage rows of one provider at gateway scale; documented limit).
  */
@@ -76,10 +77,18 @@ public final class BilledCostDistribution {
    *     places is distributed at its own scale, so the sum stays exact
    */
   public static Result distribute(Dataset<Row> usage, Dataset<Row> billed, int scale) {
+    return distribute(usage, billed, scale, col(FocusColumns.SERVICE_PROVIDER_NAME));
+  }
+
+  /**
+   * As {@link #distribute(Dataset, Dataset, int)} with the {@code provider} part of the key computed from each
+   * usage row by {@code providerKey} (e.g. provider and model, so an amount per model goes to that model's rows).
+   */
+  public static Result distribute(Dataset<Row> usage, Dataset<Row> billed, int scale, Column providerKey) {
     StructType schema = usage.schema();
     Column day = date_trunc("day", col(FocusColumns.CHARGE_PERIOD_START));
     Dataset<Row> keyed = usage
-        .withColumn(PROVIDER, col(FocusColumns.SERVICE_PROVIDER_NAME))
+        .withColumn(PROVIDER, providerKey)
         .withColumn(CHARGE_DAY, day)
         .withColumn(CURRENCY, col(FocusColumns.BILLING_CURRENCY));
     Dataset<Row> joined = keyed.join(billed.withColumnRenamed(BILLED_AMOUNT, BILLED),
@@ -126,6 +135,7 @@ public final class BilledCostDistribution {
     private final int billedCost;
     private final int effectiveCost;
     private final int pricingEffectiveCost;
+    private final int contractedCost;
     private final int listCost;
     private final int[] order;
 
@@ -136,10 +146,14 @@ public final class BilledCostDistribution {
       this.billedCost = schema.fieldIndex(FocusColumns.BILLED_COST);
       this.effectiveCost = schema.fieldIndex(FocusColumns.EFFECTIVE_COST);
       this.pricingEffectiveCost = schema.fieldIndex(FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST);
+      this.contractedCost = schema.fieldIndex(FocusColumns.CONTRACTED_COST);
       this.listCost = schema.fieldIndex(FocusColumns.LIST_COST);
-      this.order = new int[] {schema.fieldIndex(ExtensionColumns.SOURCE_FILE), schema.fieldIndex(ExtensionColumns.SOURCE_RECORD_ID),
-          schema.fieldIndex(ExtensionColumns.USAGE_TYPE), schema.fieldIndex(FocusColumns.SKU_PRICE_ID),
-          schema.fieldIndex(FocusColumns.CHARGE_PERIOD_START)};
+      // then every column, so aggregated rows (no x_SourceRecordId) of different attribution never tie
+      this.order = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(
+              schema.fieldIndex(ExtensionColumns.SOURCE_FILE), schema.fieldIndex(ExtensionColumns.SOURCE_RECORD_ID),
+              schema.fieldIndex(ExtensionColumns.USAGE_TYPE), schema.fieldIndex(FocusColumns.SKU_PRICE_ID),
+              schema.fieldIndex(FocusColumns.CHARGE_PERIOD_START)),
+          java.util.stream.IntStream.range(0, schema.fields().length)).toArray();
     }
 
     @Override
@@ -190,6 +204,8 @@ public final class BilledCostDistribution {
         values[billedCost] = part;
         values[effectiveCost] = part;
         values[pricingEffectiveCost] = part;
+        // the provider's charge before credits: what the credits stage burns (its on-demand cost)
+        values[contractedCost] = part;
       }
       return RowFactory.create(values);
     }

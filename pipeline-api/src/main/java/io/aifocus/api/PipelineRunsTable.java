@@ -30,6 +30,12 @@ public final class PipelineRunsTable {
   public static final String STATUS = "status";
   public static final String MESSAGE = "message";
   /**
+   * FOCUS rows written (appended column, null on rows of older runs). rows_in/out/quarantined count source
+   * records (for token sources: one per record and token type); token sources aggregate them into fewer rows
+   * (x_SourceRecords on each row says how many), so rows_written ≤ rows_out there and = rows_out elsewhere.
+   */
+  public static final String ROWS_WRITTEN = "rows_written";
+  /**
    * Usage-vs-cost columns (added by schema evolution, null on other rows): one row per run, provider, UTC
    * charge day and currency whose billed amount was distributed over priced usage (docs/reconciliation.md).
    */
@@ -62,7 +68,8 @@ public final class PipelineRunsTable {
               field(STARTED_AT, DataTypes.TimestampType),
               field(DURATION_MS, DataTypes.LongType),
               field(STATUS, DataTypes.StringType),
-              field(MESSAGE, DataTypes.StringType)));
+              field(MESSAGE, DataTypes.StringType),
+              field(ROWS_WRITTEN, DataTypes.LongType)));
 
   private static final StructType SCHEMA_WITH_DRIFT = SCHEMA
       .add(field(PROVIDER, DataTypes.StringType))

@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
     List<String> views = AnalystViews.register(session).registered();
     TablePrinter.print(session.sql(
         "SELECT source_kind, date_format(billing_period_start, 'yyyy-MM') AS billing_period, rows_in, rows_out,"
-            + " rows_quarantined, input_total, output_total, quarantined_total, reconciled FROM pipeline_runs"
+            + " rows_quarantined, rows_written, input_total, output_total, quarantined_total, reconciled FROM pipeline_runs"
             + " WHERE run_id = '" + result.runId() + "' ORDER BY source_kind, billing_period"),
         TablePrinter.Format.table, 0, System.out);
     System.out.println();

@@ -61,6 +61,10 @@ final class PipelineRunner {
       return sources.stream().mapToLong(SourceRun::rowsOut).sum();
     }
 
+    long rowsWritten() {
+      return sources.stream().mapToLong(SourceRun::rowsWritten).sum();
+    }
+
     long rowsQuarantined() {
       return sources.stream().mapToLong(SourceRun::rowsQuarantined).sum();
     }
@@ -191,7 +195,7 @@ final class PipelineRunner {
       progress.stage("%s: %s: %s", kind, spec.path(), message);
       append(List.of(RowFactory.create(runId, kind, spec.path(),
           scala.jdk.javaapi.CollectionConverters.asScala(d.files()).toSeq(), null, null, null, null,
-          null, null, null, null, true, startedAt, System.currentTimeMillis() - t0, "SKIPPED", message)));
+          null, null, null, null, true, startedAt, System.currentTimeMillis() - t0, "SKIPPED", message, null)));
     }
     if (staged.nothingToRead()) {
       return List.of();
@@ -254,7 +258,7 @@ final class PipelineRunner {
     Dataset<Row> focus = fx.apply(result.focus()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<Optional<Instant>, Object[]> out = aggregate(focus, FocusColumns.BILLING_PERIOD_START, FocusColumns.BILLED_COST);
+      Map<Optional<Instant>, Object[]> out = aggregateFocus(focus);
       Map<Optional<Instant>, Object[]> bad =
           aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
@@ -279,19 +283,20 @@ final class PipelineRunner {
       }
       List<SourceRun> runs = new ArrayList<>();
       for (Optional<Instant> period : periods) {
-        Object[] o = out.getOrDefault(period, new Object[] {0L, BigDecimal.ZERO, 0L});
+        Object[] o = out.getOrDefault(period, new Object[] {0L, BigDecimal.ZERO, 0L, 0L});
         Object[] q = bad.getOrDefault(period, new Object[] {0L, BigDecimal.ZERO, 0L});
         runs.add(new SourceRun(kind, spec.path(), raw.files(),
             period.map(Timestamp::from).orElse(null),
             inputCounts.getOrDefault(period, new long[] {0})[0],
             (long) o[0], (long) q[0],
             inputTotals.getOrDefault(period, BigDecimal.ZERO), (BigDecimal) o[1], (BigDecimal) q[1],
-            (long) q[2]).withFxNote(withoutRate.get(period)));
+            (long) q[2], (long) o[3]).withFxNote(withoutRate.get(period)));
       }
       for (SourceRun run : runs) {
-        progress.stage("%s %s: rows in %d = out %d + quarantined %d; total %s = %s + %s%s",
+        progress.stage("%s %s: rows in %d = out %d + quarantined %d%s; total %s = %s + %s%s",
             kind, run.billingPeriodStart() == null ? "(no period)" : run.billingPeriodStart().toInstant(),
             run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
+            run.rowsWritten() == run.rowsOut() ? "" : " (source records; written as " + run.rowsWritten() + " FOCUS rows)",
             run.inputTotal().toPlainString(), run.outputTotal().toPlainString(), run.quarantinedTotal().toPlainString(),
             run.reconciled() ? " (reconciled)" : " (NOT RECONCILED)");
       }
@@ -310,6 +315,25 @@ final class PipelineRunner {
     Map<String, String> options = new LinkedHashMap<>(spec.options());
     options.put(JobConfig.PRICE_BOOK_OPTION, context.priceBook().source());
     return new SourceSpec(spec.kind(), spec.path(), options);
+  }
+
+  /**
+   * Accepted rows per billing period: source records (Σ x_SourceRecords; 1 for a row without it), BilledCost
+   * total, rows whose BilledCost is null, FOCUS rows.
+   */
+  private static Map<Optional<Instant>, Object[]> aggregateFocus(Dataset<Row> focus) {
+    Map<Optional<Instant>, Object[]> out = new LinkedHashMap<>();
+    for (Row r : focus.groupBy(col(FocusColumns.BILLING_PERIOD_START))
+        .agg(sum(coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)).cast("long")),
+            coalesce(sum(col(FocusColumns.BILLED_COST)), lit(BigDecimal.ZERO)),
+            sum(when(col(FocusColumns.BILLED_COST).isNull(), coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)))
+                .otherwise(0)).cast("long"),
+            count(lit(1)))
+        .collectAsList()) {
+      Optional<Instant> p = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+      out.put(p, new Object[] {r.getLong(1), r.getDecimal(2).setScale(12), r.isNullAt(3) ? 0L : r.getLong(3), r.getLong(4)});
+    }
+    return out;
   }
 
   /** Per billing period: row count, amount total, rows whose amount is null. */
@@ -389,7 +413,7 @@ final class PipelineRunner {
    * the count skips the files of other runs instead of scanning the whole table.
    */
   private void checkWrittenRows(String runId, List<SourceRun> runs, long superseded) {
-    long expected = runs.stream().mapToLong(SourceRun::rowsOut).sum() - superseded;
+    long expected = runs.stream().mapToLong(SourceRun::rowsWritten).sum() - superseded;
     long actual = warehouse.exists(CostAndUsageTable.TABLE_NAME)
         ? warehouse.read(CostAndUsageTable.TABLE_NAME).where(col(ExtensionColumns.RUN_ID).equalTo(lit(runId))).count()
         : 0;
@@ -409,7 +433,7 @@ final class PipelineRunner {
           run.rowsIn(), run.rowsOut(), run.rowsQuarantined(),
           run.inputTotal(), run.outputTotal(), run.quarantinedTotal(), run.unparsableAmountRows(),
           run.reconciled(), startedAt, durationMs, run.reconciled() ? "SUCCEEDED" : "NOT_RECONCILED",
-          message != null ? message : run.note()));
+          message != null ? message : run.note(), run.rowsWritten()));
     }
     append(rows);
   }
@@ -421,7 +445,7 @@ final class PipelineRunner {
   private void appendFailure(String runId, Instant startedAt, String kind, String path, long durationMs, Exception e) {
     try {
       append(List.of(RowFactory.create(runId, kind, path, null, null, null, null, null,
-          null, null, null, null, false, startedAt, durationMs, "FAILED", Objects.toString(e.getMessage(), e.toString()))));
+          null, null, null, null, false, startedAt, durationMs, "FAILED", Objects.toString(e.getMessage(), e.toString()), null)));
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);
     }
@@ -432,7 +456,8 @@ final class PipelineRunner {
       return;
     }
     DeltaRetry.write(PipelineRunsTable.TABLE_NAME, progress, () -> spark.createDataFrame(rows, PipelineRunsTable.schema())
-        .write().format("delta").mode(SaveMode.Append).save(warehouse.path(PipelineRunsTable.TABLE_NAME)));
+        .write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true") // rows_written: added later
+        .save(warehouse.path(PipelineRunsTable.TABLE_NAME)));
   }
 
   static String sqlString(String value) {

@@ -80,8 +80,8 @@ final class RunCommand implements Callable<Integer> {
     Progress progress = new Progress(System.err, spark.quiet);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).run(job);
-    System.out.printf("run %s: %d row(s) written, %d quarantined, reconciled%n",
-        result.runId(), result.rowsOut(), result.rowsQuarantined());
+    System.out.printf("run %s: %d row(s) written (%d source record(s)), %d quarantined, reconciled%n",
+        result.runId(), result.rowsWritten(), result.rowsOut(), result.rowsQuarantined());
     // the analytics section is read from a local config file (a remote config's analytics section is not read yet)
     Analytics.Result analytics = Analytics.afterRun(session, warehouse,
         java.util.Optional.ofNullable(config).filter(c -> !JobConfig.isUri(c)).map(Path::of), job, result.runId());

@@ -19,18 +19,24 @@ record SourceRun(
     long unparsableAmountRows,
     long originsAllocated,
     boolean allocation,
+    long rowsWritten,
     String fxNote) {
 
+  /**
+   * A source run; rows in/out/quarantined count source records, {@code rowsWritten} the FOCUS rows they
+   * became (fewer for token sources, which aggregate records: x_SourceRecords).
+   */
   SourceRun(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart, long rowsIn, long rowsOut,
-      long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows) {
+      long rowsQuarantined, BigDecimal inputTotal, BigDecimal outputTotal, BigDecimal quarantinedTotal, long unparsableAmountRows,
+      long rowsWritten) {
     this(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal, outputTotal,
-        quarantinedTotal, unparsableAmountRows, 0, false, null);
+        quarantinedTotal, unparsableAmountRows, 0, false, rowsWritten, null);
   }
 
   /** The same reconciliation with a note on rows left without an FX rate (null for none). */
   SourceRun withFxNote(String note) {
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal,
-        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, note);
+        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, note);
   }
 
   /**
@@ -40,7 +46,7 @@ record SourceRun(
   static SourceRun allocation(String sourceKind, String sourcePath, List<String> files, Timestamp billingPeriodStart,
       long origins, long allocatedRows, BigDecimal originTotal, BigDecimal allocatedTotal, long originsAllocated) {
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, origins, allocatedRows, 0, originTotal,
-        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true, null);
+        allocatedTotal, BigDecimal.ZERO.setScale(12), 0, originsAllocated, true, allocatedRows, null);
   }
 
   boolean reconciled() {
@@ -52,7 +58,15 @@ record SourceRun(
 
   /** What pipeline_runs.message says for a successful run of this kind. */
   String note() {
-    return allocation ? "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
-        + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" : fxNote;
+    if (allocation) {
+      return "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
+          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows";
+    }
+    String aggregated = rowsWritten == rowsOut ? null : rowsOut + " accepted source record(s) aggregated into "
+        + rowsWritten + " FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)";
+    if (aggregated == null || fxNote == null) {
+      return aggregated == null ? fxNote : aggregated;
+    }
+    return aggregated + "; " + fxNote;
   }
 }

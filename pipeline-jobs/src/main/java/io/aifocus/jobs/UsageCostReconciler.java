@@ -1,8 +1,10 @@
 package io.aifocus.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -44,6 +46,17 @@ final class UsageCostReconciler {
   /** Sources whose rows carry tokens and attribution (priced usage). */
   static final Set<SourceKind> USAGE_KINDS =
       EnumSet.of(SourceKind.GATEWAY_LOG, SourceKind.OPENAI_USAGE, SourceKind.ANTHROPIC_USAGE, SourceKind.LITELLM_SPEND);
+  /** Provider usage exports: the provider's own count of the traffic a gateway log may also hold. */
+  static final Set<SourceKind> EXPORT_KINDS = EnumSet.of(SourceKind.OPENAI_USAGE, SourceKind.ANTHROPIC_USAGE);
+  /** source_kind of the pipeline_runs rows of gateway rows reconciled against a provider usage export. */
+  static final String GATEWAY_EXPORT_KIND = "gateway-usage-export";
+  /** source_kind of the pipeline_runs rows of gateway Bedrock rows reconciled against the CUR's Bedrock lines. */
+  static final String GATEWAY_CUR_KIND = "gateway-cur-bedrock";
+  /** x_ServiceCode of gateway rows of Bedrock (the OpenTelemetry provider id) and of the CUR's Bedrock lines. */
+  static final String GATEWAY_BEDROCK = "aws.bedrock";
+  static final String CUR_BEDROCK = "AmazonBedrock";
+  /** The provider key of the Bedrock step (one key per day and currency: CUR usage types do not name model ids). */
+  static final String BEDROCK_KEY = "AWS Bedrock";
   /** Sources whose rows carry the provider's billed amounts. */
   static final Set<SourceKind> COST_KINDS = EnumSet.of(SourceKind.OPENAI_COSTS, SourceKind.ANTHROPIC_COST);
   /** source_kind of the pipeline_runs rows this step writes. */
@@ -80,63 +93,94 @@ final class UsageCostReconciler {
     this.progress = progress;
   }
 
-  /** Reconciles the rows of run {@code runId} whose sources were {@code kinds}. */
+  /**
+   * Reconciles the rows of run {@code runId} whose sources were {@code kinds}, in precedence order
+   * (docs/reconciliation.md): gateway rows over the provider's usage export of the same provider, model and
+   * day; gateway Bedrock rows over the CUR's Bedrock usage lines of the day; then the provider's cost report
+   * over all usage rows of the provider and day.
+   */
   Outcome apply(String runId, Set<SourceKind> kinds, Instant startedAt) {
-    if (kinds.stream().noneMatch(USAGE_KINDS::contains) || kinds.stream().noneMatch(COST_KINDS::contains)
-        || !warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
       return new Outcome(List.of());
     }
+    List<Key> keys = new ArrayList<>();
+    String ofRun = ExtensionColumns.RUN_ID + " = " + PipelineRunner.sqlString(runId) + " AND ";
+    String gateway = kindIn(EnumSet.of(SourceKind.GATEWAY_LOG));
+    if (kinds.contains(SourceKind.GATEWAY_LOG) && kinds.stream().anyMatch(EXPORT_KINDS::contains)) {
+      Column providerModel = concat_ws(" ", col(FocusColumns.SERVICE_PROVIDER_NAME), col(ExtensionColumns.MODEL));
+      keys.addAll(supersede(runId, startedAt, GATEWAY_EXPORT_KIND, "usage export", ofRun + gateway,
+          ofRun + kindIn(EXPORT_KINDS), providerModel, providerModel));
+    }
+    if (kinds.contains(SourceKind.GATEWAY_LOG) && kinds.contains(SourceKind.AWS_CUR)) {
+      String gatewayBedrock = gateway + " AND " + ExtensionColumns.SERVICE_CODE + " = " + PipelineRunner.sqlString(GATEWAY_BEDROCK);
+      String curBedrock = kindIn(EnumSet.of(SourceKind.AWS_CUR)) + " AND " + ExtensionColumns.SERVICE_CODE + " = "
+          + PipelineRunner.sqlString(CUR_BEDROCK) + " AND " + FocusColumns.CHARGE_CATEGORY + " = 'Usage'";
+      Column bedrock = lit(BEDROCK_KEY);
+      keys.addAll(supersede(runId, startedAt, GATEWAY_CUR_KIND, "CUR Bedrock usage", ofRun + gatewayBedrock,
+          ofRun + curBedrock, bedrock, bedrock));
+    }
+    if (kinds.stream().anyMatch(USAGE_KINDS::contains) && kinds.stream().anyMatch(COST_KINDS::contains)) {
+      Column provider = col(FocusColumns.SERVICE_PROVIDER_NAME);
+      keys.addAll(supersede(runId, startedAt, RUNS_KIND, "cost report", ofRun + kindIn(USAGE_KINDS),
+          ofRun + kindIn(COST_KINDS), provider, provider));
+    }
+    return new Outcome(keys);
+  }
+
+  /**
+   * One precedence step: for every key (provider key, UTC charge day, currency) that has both {@code usageWhere}
+   * rows and {@code billedWhere} rows, the billed rows' Σ BilledCost is distributed over the usage rows and the
+   * billed rows are superseded; one Delta commit rewrites both sets; one pipeline_runs row per key.
+   */
+  private List<Key> supersede(String runId, Instant startedAt, String runsKind, String what, String usageWhere,
+      String billedWhere, Column usageKey, Column billedKey) {
     long t0 = System.currentTimeMillis();
-    Dataset<Row> run = warehouse.read(CostAndUsageTable.TABLE_NAME).where(col(ExtensionColumns.RUN_ID).equalTo(lit(runId)));
-    Dataset<Row> usage = run.where(col(ExtensionColumns.SOURCE_KIND).isin(ids(USAGE_KINDS).toArray()));
-    Dataset<Row> cost = run.where(col(ExtensionColumns.SOURCE_KIND).isin(ids(COST_KINDS).toArray()));
+    Dataset<Row> table = warehouse.read(CostAndUsageTable.TABLE_NAME);
+    Dataset<Row> usage = table.where(expr(usageWhere));
+    Dataset<Row> cost = table.where(expr(billedWhere));
     Column[] key = {col(BilledCostDistribution.PROVIDER), col(BilledCostDistribution.CHARGE_DAY), col(BilledCostDistribution.CURRENCY)};
-    Dataset<Row> usageKeys = keyed(usage).select(key).distinct();
-    Dataset<Row> billed = keyed(cost).groupBy(key)
+    Dataset<Row> usageKeys = keyed(usage, usageKey).select(key).distinct();
+    Dataset<Row> billed = keyed(cost, billedKey).groupBy(key)
         .agg(sum(col(FocusColumns.BILLED_COST)).cast(BilledCostDistribution.billedSchema().apply(3).dataType())
             .as(BilledCostDistribution.BILLED_AMOUNT), count(lit(1)).as("cost_rows"))
+        .where(col(BilledCostDistribution.BILLED_AMOUNT).isNotNull())
         .join(usageKeys, seq(BilledCostDistribution.PROVIDER, BilledCostDistribution.CHARGE_DAY, BilledCostDistribution.CURRENCY),
             "left_semi")
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> matched = billed.collectAsList();
       if (matched.isEmpty()) {
-        progress.stage("usage-cost: no provider day has both usage and a cost report in this run");
-        return new Outcome(List.of());
+        progress.stage("%s: no key has both usage rows and %s rows in this run", runsKind, what);
+        return List.of();
       }
       BilledCostDistribution.Result result = BilledCostDistribution.distribute(usage,
           billed.select(BilledCostDistribution.PROVIDER, BilledCostDistribution.CHARGE_DAY, BilledCostDistribution.CURRENCY,
-              BilledCostDistribution.BILLED_AMOUNT), SCALE);
-      Dataset<Row> keptCost = keyed(cost)
+              BilledCostDistribution.BILLED_AMOUNT), SCALE, usageKey);
+      Dataset<Row> keptCost = keyed(cost, billedKey)
           .join(billed, seq(BilledCostDistribution.PROVIDER, BilledCostDistribution.CHARGE_DAY, BilledCostDistribution.CURRENCY),
               "left_anti")
           .select(columns(usage.columns()));
       Dataset<Row> rewritten = result.usage().unionByName(keptCost).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long rows = rewritten.count(); // materialized before the table it was read from is replaced
-        List<Key> keys = keys(result, matched, rewritten);
-        List<String> replaced = new ArrayList<>(ids(USAGE_KINDS));
-        replaced.addAll(ids(COST_KINDS));
-        rewritten.write().format("delta").mode(SaveMode.Overwrite)
-            .option("replaceWhere", ExtensionColumns.RUN_ID + " = " + PipelineRunner.sqlString(runId) + " AND "
-                + ExtensionColumns.SOURCE_KIND + " IN (" + replaced.stream().map(PipelineRunner::sqlString)
-                    .collect(Collectors.joining(", ")) + ")")
-            .save(warehouse.path(CostAndUsageTable.TABLE_NAME));
-        Outcome outcome = new Outcome(keys);
-        appendRuns(runId, startedAt, keys, System.currentTimeMillis() - t0);
+        List<Key> keys = keys(result, matched, keyed(rewritten.where(expr(usageWhere)), usageKey));
+        DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> rewritten.write().format("delta").mode(SaveMode.Overwrite)
+            .option("replaceWhere", "(" + usageWhere + ") OR (" + billedWhere + ")")
+            .save(warehouse.path(CostAndUsageTable.TABLE_NAME)));
+        appendRuns(runId, startedAt, runsKind, what, keys, System.currentTimeMillis() - t0);
         for (Key k : keys) {
-          progress.stage("usage-cost %s %s %s: billed %s distributed over %d usage row(s) (priced %s, drift %s); %d cost row(s) superseded%s",
-              k.provider(), k.chargeDay().atOffset(ZoneOffset.UTC).toLocalDate(), k.currency(),
+          progress.stage("%s %s %s %s: %s amount %s distributed over %d usage row(s) (priced %s, drift %s); %d %s row(s) superseded%s",
+              runsKind, k.provider(), k.chargeDay().atOffset(ZoneOffset.UTC).toLocalDate(), k.currency(), what,
               k.billedAmount().toPlainString(), k.usageRows(), k.pricedUsage().toPlainString(), k.drift().toPlainString(),
-              k.supersededRows(), k.exact() ? "" : " (NOT EXACT)");
+              k.supersededRows(), what, k.exact() ? "" : " (NOT EXACT)");
         }
-        progress.stage("usage-cost: rewrote %d row(s) of this run", rows);
+        progress.stage("%s: rewrote %d row(s) of this run", runsKind, rows);
         if (!keys.stream().allMatch(Key::exact)) {
           throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED,
-              "distributed billed amounts differ from the cost reports; see pipeline_runs where run_id = '" + runId
-                  + "' and source_kind = '" + RUNS_KIND + "'");
+              "distributed amounts differ from the " + what + " rows they supersede; see pipeline_runs where run_id = '"
+                  + runId + "' and source_kind = '" + runsKind + "'");
         }
-        return outcome;
+        return keys;
       } finally {
         rewritten.unpersist();
       }
@@ -146,9 +190,9 @@ final class UsageCostReconciler {
   }
 
   /** Per matched key: priced usage and rows from the drift report, the distributed total from the new rows. */
-  private static List<Key> keys(BilledCostDistribution.Result result, List<Row> matched, Dataset<Row> rewritten) {
+  private static List<Key> keys(BilledCostDistribution.Result result, List<Row> matched, Dataset<Row> keyedUsage) {
     List<Row> drift = result.drift().where(col(BilledCostDistribution.BILLED_AMOUNT).isNotNull()).collectAsList();
-    List<Row> distributed = keyed(rewritten.where(col(ExtensionColumns.SOURCE_KIND).isin(ids(USAGE_KINDS).toArray())))
+    List<Row> distributed = keyedUsage
         .groupBy(col(BilledCostDistribution.PROVIDER), col(BilledCostDistribution.CHARGE_DAY), col(BilledCostDistribution.CURRENCY))
         .agg(sum(col(FocusColumns.BILLED_COST))).collectAsList();
     List<Key> out = new ArrayList<>();
@@ -171,25 +215,25 @@ final class UsageCostReconciler {
     return provider.equals(r.getString(0)) && day.equals(r.get(1)) && currency.equals(r.getString(2));
   }
 
-  private void appendRuns(String runId, Instant startedAt, List<Key> keys, long durationMs) {
+  private void appendRuns(String runId, Instant startedAt, String runsKind, String what, List<Key> keys, long durationMs) {
     List<Row> rows = new ArrayList<>();
     for (Key k : keys) {
       Instant month = k.chargeDay().atOffset(ZoneOffset.UTC).withDayOfMonth(1).toInstant();
-      rows.add(RowFactory.create(runId, RUNS_KIND, null, null, month, k.usageRows(), k.usageRows(), 0L,
+      rows.add(RowFactory.create(runId, runsKind, null, null, month, k.usageRows(), k.usageRows(), 0L,
           k.billedAmount(), k.distributed(), BigDecimal.ZERO.setScale(12), 0L, k.exact(), startedAt, durationMs,
           k.exact() ? "DISTRIBUTED" : "NOT_RECONCILED",
-          "billed amount of " + k.provider() + " for " + k.chargeDay().atOffset(ZoneOffset.UTC).toLocalDate()
-              + " distributed over priced usage; " + k.supersededRows() + " cost row(s) superseded",
+          what + " amount of " + k.provider() + " for " + k.chargeDay().atOffset(ZoneOffset.UTC).toLocalDate()
+              + " distributed over priced usage; " + k.supersededRows() + " " + what + " row(s) superseded", k.usageRows(),
           k.provider(), k.chargeDay(), k.currency(), k.pricedUsage(), k.billedAmount(), k.drift(), k.supersededRows()));
     }
-    spark.createDataFrame(rows, PipelineRunsTable.schemaWithDrift())
+    DeltaRetry.write(PipelineRunsTable.TABLE_NAME, progress, () -> spark.createDataFrame(rows, PipelineRunsTable.schemaWithDrift())
         .write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
-        .save(warehouse.path(PipelineRunsTable.TABLE_NAME));
+        .save(warehouse.path(PipelineRunsTable.TABLE_NAME)));
   }
 
   /** Usage or cost rows with the distribution key columns. */
-  private static Dataset<Row> keyed(Dataset<Row> rows) {
-    return rows.withColumn(BilledCostDistribution.PROVIDER, col(FocusColumns.SERVICE_PROVIDER_NAME))
+  private static Dataset<Row> keyed(Dataset<Row> rows, Column providerKey) {
+    return rows.withColumn(BilledCostDistribution.PROVIDER, providerKey)
         .withColumn(BilledCostDistribution.CHARGE_DAY, date_trunc("day", col(FocusColumns.CHARGE_PERIOD_START)))
         .withColumn(BilledCostDistribution.CURRENCY, col(FocusColumns.BILLING_CURRENCY));
   }
@@ -200,6 +244,12 @@ final class UsageCostReconciler {
       out[i] = col("`" + names[i] + "`");
     }
     return out;
+  }
+
+  /** {@code x_SourceKind IN (...)} of {@code kinds}. */
+  private static String kindIn(Set<SourceKind> kinds) {
+    return ExtensionColumns.SOURCE_KIND + " IN (" + ids(kinds).stream().map(PipelineRunner::sqlString)
+        .collect(Collectors.joining(", ")) + ")";
   }
 
   private static List<String> ids(Set<SourceKind> kinds) {

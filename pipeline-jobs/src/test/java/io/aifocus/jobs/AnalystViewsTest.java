@@ -55,22 +55,26 @@ class AnalystViewsTest {
 
   private static FocusFixture fixture() {
     return new FocusFixture()
-        // two Anthropic requests through the gateway: input, output and cache-read rows
+        // two Anthropic requests through the gateway (two steps of one workflow run): input, output and cache-read rows
         .charge(DAY, "search", "claude-x", "0.003", FocusColumns.SERVICE_PROVIDER_NAME, "Anthropic",
             ExtensionColumns.FEATURE, "answer", ExtensionColumns.CUSTOMER, "acme", ExtensionColumns.ENDPOINT, "/v1/a",
-            ExtensionColumns.WORKFLOW, "rag", FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "1000",
+            ExtensionColumns.WORKFLOW, "rag", ExtensionColumns.WORKFLOW_RUN_ID, "rag-run-1",
+            FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "1000",
             ExtensionColumns.INPUT_TOKENS, "1000", ExtensionColumns.REQUESTS, "1", ExtensionColumns.USAGE_TYPE, "input")
         .charge(DAY, "search", "claude-x", "0.0075", FocusColumns.SERVICE_PROVIDER_NAME, "Anthropic",
             ExtensionColumns.FEATURE, "answer", ExtensionColumns.CUSTOMER, "acme", ExtensionColumns.ENDPOINT, "/v1/a",
-            ExtensionColumns.WORKFLOW, "rag", FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "500",
+            ExtensionColumns.WORKFLOW, "rag", ExtensionColumns.WORKFLOW_RUN_ID, "rag-run-1",
+            FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "500",
             ExtensionColumns.OUTPUT_TOKENS, "500", ExtensionColumns.REQUESTS, "0", ExtensionColumns.USAGE_TYPE, "output")
         .charge(DAY, "search", "claude-x", "0.0006", FocusColumns.SERVICE_PROVIDER_NAME, "Anthropic",
             ExtensionColumns.FEATURE, "answer", ExtensionColumns.CUSTOMER, "acme", ExtensionColumns.ENDPOINT, "/v1/a",
-            ExtensionColumns.WORKFLOW, "rag", FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "2000",
+            ExtensionColumns.WORKFLOW, "rag", ExtensionColumns.WORKFLOW_RUN_ID, "rag-run-1",
+            FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "2000",
             ExtensionColumns.CACHED_INPUT_TOKENS, "2000", ExtensionColumns.REQUESTS, "0", ExtensionColumns.USAGE_TYPE, "cache-read")
         .charge(DAY, "search", "claude-x", "0.009", FocusColumns.SERVICE_PROVIDER_NAME, "Anthropic",
             ExtensionColumns.FEATURE, "answer", ExtensionColumns.CUSTOMER, "acme", ExtensionColumns.ENDPOINT, "/v1/a",
-            ExtensionColumns.WORKFLOW, "rag", FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "3000",
+            ExtensionColumns.WORKFLOW, "rag", ExtensionColumns.WORKFLOW_RUN_ID, "rag-run-1",
+            FocusColumns.CONSUMED_UNIT, "Tokens", FocusColumns.CONSUMED_QUANTITY, "3000",
             ExtensionColumns.INPUT_TOKENS, "3000", ExtensionColumns.REQUESTS, "1", ExtensionColumns.USAGE_TYPE, "input")
         // an AWS Bedrock CUR row: tokens in thousands, token type in the usage type
         .charge(DAY, "support", "claude3haiku", "0.01425", FocusColumns.SERVICE_PROVIDER_NAME, "AWS",
@@ -132,9 +136,10 @@ class AnalystViewsTest {
             "2026-11|globex|USD|0.001|1|0.047393|100|0.05|0.00001|2",
             "2026-11|hooli|USD|0|null|0|1000|0.5|0|3");
 
-    assertThat(rows("SELECT billing_period, workflow, team, feature, currency, requests, tokens, models, cost,"
-        + " cost_per_request, tokens_per_request FROM v_cost_per_task"))
-        .containsExactly("2026-11|rag|search|answer|USD|2|6500|1|0.0201|0.01005|3250");
+    // one run of two steps: 6,500 tokens and 0.0201 per run, 0.01005 per step
+    assertThat(rows("SELECT day, workflow, team, model, currency, runs, runs_with_id, steps, tokens, cost, steps_per_run,"
+        + " max_steps_per_run, tokens_per_run, cost_per_run, cost_per_step FROM v_cost_per_task"))
+        .containsExactly("2026-11-03|rag|search|claude-x|USD|1|1|2|6500|0.0201|2|2|6500|0.0201|0.01005");
 
     assertThat(rows("SELECT * FROM v_savings_opportunities"))
         .containsExactly("unused_commitment|potential|unattributed|null|none|SP 1|2026-11|USD|null|4|0|4"

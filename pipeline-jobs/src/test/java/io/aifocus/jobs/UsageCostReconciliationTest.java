@@ -49,9 +49,14 @@ class UsageCostReconciliationTest {
 
     /** provider day → "priced / billed / drift / superseded rows" from pipeline_runs. */
     Map<String, String> drift() {
+      return drift(UsageCostReconciler.RUNS_KIND);
+    }
+
+    /** As {@link #drift()} for the pipeline_runs rows of one precedence step. */
+    Map<String, String> drift(String runsKind) {
       Map<String, String> out = new TreeMap<>();
       for (Row r : warehouse.read(PipelineRunsTable.TABLE_NAME)
-          .where(col(PipelineRunsTable.SOURCE_KIND).equalTo(lit(UsageCostReconciler.RUNS_KIND))
+          .where(col(PipelineRunsTable.SOURCE_KIND).equalTo(lit(runsKind))
               .and(col(PipelineRunsTable.RUN_ID).equalTo(lit(result.runId()))))
           .select(PipelineRunsTable.PROVIDER, PipelineRunsTable.CHARGE_DAY, PipelineRunsTable.PRICED_USAGE,
               PipelineRunsTable.BILLED_AMOUNT, PipelineRunsTable.DRIFT, PipelineRunsTable.ROWS_SUPERSEDED,
@@ -119,6 +124,104 @@ class UsageCostReconciliationTest {
     assertThat(run.focus().agg(sum(col(FocusColumns.BILLED_COST))).first().getDecimal(0)).isEqualByComparingTo("1.7391");
     // ListCost keeps the priced usage so the per-row difference stays visible
     assertThat(run.focus().agg(sum(col(FocusColumns.LIST_COST))).first().getDecimal(0)).isEqualByComparingTo("1.6971");
+    assertThat(run.result().reconciled()).isTrue();
+  }
+
+  static final String SAME_TRAFFIC = "sample-data/llm/same-traffic/";
+
+  /** Σ ConsumedQuantity and Σ BilledCost over the whole table, and the rows per source kind. */
+  private static String totals(Run run) {
+    Row t = run.focus().agg(sum(col(FocusColumns.CONSUMED_QUANTITY)), sum(col(FocusColumns.BILLED_COST))).first();
+    return "tokens " + t.getDecimal(0).stripTrailingZeros().toPlainString() + ", billed "
+        + t.getDecimal(1).stripTrailingZeros().toPlainString() + ", kinds "
+        + run.focus().groupBy(ExtensionColumns.SOURCE_KIND).count().collectAsList().stream()
+            .map(r -> r.getString(0)).sorted().toList();
+  }
+
+  @Test
+  void gatewayLogAndAnthropicUsageExportOfTheSameTrafficCountTokensOnceAtTheProvidersAmount() {
+    Path root = SparkTestSession.projectRoot();
+    Run run = run("gateway-vs-export",
+        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway.jsonl").toString()),
+        SourceSpec.of(SourceKind.ANTHROPIC_USAGE, root.resolve(SAME_TRAFFIC + "anthropic-usage.json").toString()));
+    // 10 requests x 1,200 tokens once (both sources hold them: 24,000 if counted twice); the provider's amount is
+    // its usage priced at its token counts: 3000x1 + 6000x0.1 + 1000x1.25 + 2000x5 per 1M = 0.01485
+    assertThat(totals(run)).isEqualTo("tokens 12000, billed 0.01485, kinds [gateway-log]");
+    // the gateway rows keep the attribution: 6 requests of support, 4 of sales, 0.001485 each
+    Map<String, String> byTeam = new TreeMap<>();
+    for (Row r : run.focus().groupBy(ExtensionColumns.TEAM).agg(sum(col(FocusColumns.BILLED_COST))).collectAsList()) {
+      byTeam.put(r.getString(0), r.getDecimal(1).stripTrailingZeros().toPlainString());
+    }
+    assertThat(byTeam).containsExactly(Map.entry("sales", "0.00594"), Map.entry("support", "0.00891"));
+    // the grain: 40 source records (10 requests x 4 token types) in 5 (hour, team, workflow run) keys x 4 token
+    // types = 20 rows; x_SourceRecords and x_Requests keep the counts
+    Row grain = run.focus().agg(org.apache.spark.sql.functions.count(lit(1)), sum(col(ExtensionColumns.SOURCE_RECORDS)),
+        sum(col(ExtensionColumns.REQUESTS))).first();
+    assertThat(grain.getLong(0) + " rows, " + grain.getDecimal(1).stripTrailingZeros().toPlainString() + " records, "
+        + grain.getDecimal(2).stripTrailingZeros().toPlainString() + " requests").isEqualTo("20 rows, 40 records, 10 requests");
+    Row gateway = run.warehouse().read(PipelineRunsTable.TABLE_NAME)
+        .where(col(PipelineRunsTable.RUN_ID).equalTo(lit(run.result().runId()))
+            .and(col(PipelineRunsTable.SOURCE_KIND).equalTo(lit(SourceKind.GATEWAY_LOG.id()))))
+        .select(PipelineRunsTable.ROWS_IN, PipelineRunsTable.ROWS_OUT, PipelineRunsTable.ROWS_QUARANTINED,
+            PipelineRunsTable.ROWS_WRITTEN, PipelineRunsTable.MESSAGE).first();
+    assertThat(gateway.getLong(0) + " = " + gateway.getLong(1) + " + " + gateway.getLong(2) + ", written " + gateway.getLong(3))
+        .isEqualTo("40 = 40 + 0, written 20");
+    assertThat(gateway.getString(4))
+        .isEqualTo("40 accepted source record(s) aggregated into 20 FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)");
+    // four export rows (input, cache read, cache write, output) superseded; the price book explains it all
+    assertThat(run.drift(UsageCostReconciler.GATEWAY_EXPORT_KIND)).containsExactly(
+        Map.entry("Anthropic claude-haiku-4-5-20251001 2026-11-20", "0.01485 / 0.01485 / 0 / 4 reconciled 0.01485"));
+    assertThat(run.result().reconciled()).isTrue();
+  }
+
+  @Test
+  void withTheCostReportTooTheGatewayRowsCarryTheBilledAmountExactly() {
+    Path root = SparkTestSession.projectRoot();
+    Run run = run("gateway-vs-export-and-cost",
+        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway.jsonl").toString()),
+        SourceSpec.of(SourceKind.ANTHROPIC_USAGE, root.resolve(SAME_TRAFFIC + "anthropic-usage.json").toString()),
+        SourceSpec.of(SourceKind.ANTHROPIC_COST, root.resolve(SAME_TRAFFIC + "anthropic-cost.jsonl").toString()));
+    // the cost report (1.6 cents) is the money; the tokens are counted once, on the gateway rows
+    assertThat(totals(run)).isEqualTo("tokens 12000, billed 0.016, kinds [gateway-log]");
+    assertThat(run.drift(UsageCostReconciler.GATEWAY_EXPORT_KIND)).containsExactly(
+        Map.entry("Anthropic claude-haiku-4-5-20251001 2026-11-20", "0.01485 / 0.01485 / 0 / 4 reconciled 0.01485"));
+    assertThat(run.drift()).containsExactly(
+        Map.entry("Anthropic 2026-11-20", "0.01485 / 0.016 / -0.00115 / 1 reconciled 0.016"));
+    assertThat(run.result().reconciled()).isTrue();
+  }
+
+  @Test
+  void gatewayBedrockRowsTakeTheCurBedrockUsageOfTheirDayAndTheCurLinesAreSuperseded() {
+    Path root = SparkTestSession.projectRoot();
+    Run run = run("gateway-vs-cur-bedrock",
+        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway-bedrock.jsonl").toString()),
+        SourceSpec.of(SourceKind.AWS_CUR, root.resolve("sample-data/aws-cur/input/cur2-ai-platform-2026-11.csv").toString()));
+    Dataset<Row> bedrockUsage = run.focus().where(col(ExtensionColumns.SERVICE_CODE).isin("AmazonBedrock", "aws.bedrock")
+        .and(col(FocusColumns.CHARGE_CATEGORY).equalTo(lit("Usage"))));
+    Map<String, String> byDayAndKind = new TreeMap<>();
+    for (Row r : bedrockUsage.groupBy(date_trunc("day", col(FocusColumns.CHARGE_PERIOD_START)).cast("string"),
+        col(ExtensionColumns.SOURCE_KIND)).agg(sum(col(FocusColumns.BILLED_COST))).collectAsList()) {
+      byDayAndKind.put(r.getString(0).substring(0, 10) + " " + r.getString(1), plain(r, 2));
+    }
+    // 2026-11-03: the CUR's five Bedrock usage lines (13.5 + 9.375 + 4.8125 + 2.625 + 1.04) move to the gateway's
+    // rows; the other days stay CUR rows
+    assertThat(byDayAndKind).containsExactly(
+        Map.entry("2026-11-01 aws-cur", "30.4775"),
+        Map.entry("2026-11-02 aws-cur", "30.915"),
+        Map.entry("2026-11-03 gateway-log", "31.3525"));
+    // priced usage 0.025 + 0.0125 (search) and 0.075 + 0.03 (support): 31.3525 split at its own scale (0.0001)
+    // -> 5.5005 + 2.7502 and 16.5013 + 6.6005
+    Map<String, String> byTeam = new TreeMap<>();
+    for (Row r : bedrockUsage.where(col(ExtensionColumns.SOURCE_KIND).equalTo(lit(SourceKind.GATEWAY_LOG.id())))
+        .groupBy(ExtensionColumns.TEAM).agg(sum(col(FocusColumns.BILLED_COST))).collectAsList()) {
+      byTeam.put(r.getString(0), plain(r, 1));
+    }
+    assertThat(byTeam).containsExactly(Map.entry("search", "8.2507"), Map.entry("support", "23.1018"));
+    // the CUR's Bedrock credit is not usage: untouched
+    assertThat(run.focus().where(col(ExtensionColumns.SERVICE_CODE).equalTo(lit("AmazonBedrock"))
+        .and(col(FocusColumns.CHARGE_CATEGORY).equalTo(lit("Credit")))).count()).isEqualTo(1);
+    assertThat(run.drift(UsageCostReconciler.GATEWAY_CUR_KIND)).containsExactly(
+        Map.entry("AWS Bedrock 2026-11-03", "0.1425 / 31.3525 / -31.21 / 5 reconciled 31.3525"));
     assertThat(run.result().reconciled()).isTrue();
   }
 }

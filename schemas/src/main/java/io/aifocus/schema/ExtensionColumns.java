@@ -31,6 +31,8 @@ public final class ExtensionColumns {
   public static final String REPORTING_CURRENCY = "x_ReportingCurrency";
   public static final String BILLED_COST_IN_REPORTING_CURRENCY = "x_BilledCostInReportingCurrency";
   public static final String EFFECTIVE_COST_IN_REPORTING_CURRENCY = "x_EffectiveCostInReportingCurrency";
+  public static final String SOURCE_RECORDS = "x_SourceRecords";
+  public static final String WORKFLOW_RUN_ID = "x_WorkflowRunId";
 
   private ExtensionColumns() {}
 }

@@ -170,6 +170,7 @@ public final class GatewayLogNormalizer implements Normalizer {
     row.set(ExtensionColumns.FEATURE, Parse.text(raw(FEATURE)));
     row.set(ExtensionColumns.CUSTOMER, Parse.text(raw(CUSTOMER)));
     row.set(ExtensionColumns.WORKFLOW, Parse.text(raw(WORKFLOW)));
+    row.set(ExtensionColumns.WORKFLOW_RUN_ID, Parse.text(raw(WORKFLOW_RUN_ID)));
     row.set(ExtensionColumns.ENDPOINT, Parse.text(raw(ENDPOINT)));
 
     Rejections rejections = new Rejections()
@@ -207,7 +208,8 @@ public final class GatewayLogNormalizer implements Normalizer {
 
     List<String> rawColumns = new ArrayList<>(schema.columns().stream().map(RawColumn::name).toList());
     rawColumns.add(RawColumns.TOKEN_TYPE);
-    return rejections.split(kind(), rows, row.columns(), rawColumns, cost, month);
+    // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
+    return TokenRowAggregation.aggregate(rejections.split(kind(), rows, row.columns(), rawColumns, cost, month));
   }
 
   private static Column raw(String name) {

@@ -176,7 +176,8 @@ public final class LiteLlmSpendNormalizer implements Normalizer {
     rejections.check(PROMPT_TOKENS, uncached.isNotNull().and(uncached.lt(zero)), PipelineErrorCode.INVALID_VALUE,
         lit(PROMPT_TOKENS + ": smaller than the cache reads + writes in metadata.additional_usage_values"));
     List<String> rawColumns = schema.columns().stream().map(RawColumn::name).toList();
-    return rejections.split(kind(), input.rows(), row.columns(), rawColumns, spend, month);
+    // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
+    return TokenRowAggregation.aggregate(rejections.split(kind(), input.rows(), row.columns(), rawColumns, spend, month));
   }
 
   /** JSON text of a value that is either JSON or a JSON-encoded string holding JSON; null when blank. */

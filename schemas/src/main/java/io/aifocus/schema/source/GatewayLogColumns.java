@@ -17,6 +17,7 @@ public final class GatewayLogColumns {
   public static final String TEAM = "team";
   public static final String FEATURE = "feature";
   public static final String WORKFLOW = "workflow";
+  public static final String WORKFLOW_RUN_ID = "workflow_run_id";
   public static final String CUSTOMER = "customer";
   public static final String BUSINESS_UNIT = "business_unit";
   public static final String ENDPOINT = "endpoint";
