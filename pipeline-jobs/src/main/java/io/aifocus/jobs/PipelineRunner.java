@@ -14,6 +14,7 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.RawInput;
+import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.pricing.PriceBook;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -100,6 +102,8 @@ final class PipelineRunner {
     if (config.sources().isEmpty() && config.gpuClusters().isEmpty()) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "no sources given (use --source KIND=PATH or --config FILE)");
     }
+    // a bad same-traffic-as declaration fails before any data is read
+    Set<SourceKind> sameTraffic = UsageCostReconciler.sameTraffic(config.sources());
     Instant startedAt = Instant.now();
     String runId = runId(startedAt);
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
@@ -142,7 +146,8 @@ final class PipelineRunner {
     // usage vs provider cost reports of this run: billed amounts distributed over priced usage (docs/reconciliation.md)
     stage("run", "usage vs cost");
     UsageCostReconciler.Outcome distributed = new UsageCostReconciler(spark, warehouse, progress)
-        .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()), startedAt);
+        .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()),
+            sameTraffic, startedAt);
     stage("run", "check written rows");
     checkWrittenRows(runId, all, distributed.supersededRows());
     Result result = new Result(runId, all);

@@ -13,6 +13,7 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceSpec;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
@@ -57,6 +58,38 @@ final class UsageCostReconciler {
   static final String CUR_BEDROCK = "AmazonBedrock";
   /** The provider key of the Bedrock step (one key per day and currency: CUR usage types do not name model ids). */
   static final String BEDROCK_KEY = "AWS Bedrock";
+  /**
+   * Option of a gateway-log source: the sources of the run that count the same traffic as the gateway log
+   * (comma-separated kinds among {@link #EXPORT_KINDS} and aws-cur). Without it both are kept: a gateway often sees
+   * only part of an organization's traffic, and only the user knows whether it is the same spend.
+   */
+  static final String SAME_TRAFFIC_OPTION = "same-traffic-as";
+
+  /** The kinds the run's gateway-log sources declared as the same traffic ({@link #SAME_TRAFFIC_OPTION}). */
+  static Set<SourceKind> sameTraffic(List<SourceSpec> specs) {
+    Set<SourceKind> out = EnumSet.noneOf(SourceKind.class);
+    for (SourceSpec spec : specs) {
+      String declared = spec.option(SAME_TRAFFIC_OPTION, "").trim();
+      if (declared.isEmpty()) {
+        continue;
+      }
+      if (spec.kind() != SourceKind.GATEWAY_LOG) {
+        throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "source " + spec.kind().id() + "=" + spec.path()
+            + ": option " + SAME_TRAFFIC_OPTION + " applies to gateway-log sources only");
+      }
+      for (String id : declared.split(",")) {
+        SourceKind kind = SourceKind.fromId(id.trim());
+        if (!EXPORT_KINDS.contains(kind) && kind != SourceKind.AWS_CUR) {
+          throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "source gateway-log=" + spec.path() + ": option "
+              + SAME_TRAFFIC_OPTION + " names '" + kind.id() + "'; allowed: " + String.join(", ", ids(EXPORT_KINDS))
+              + ", " + SourceKind.AWS_CUR.id());
+        }
+        out.add(kind);
+      }
+    }
+    return out;
+  }
+
   /** Sources whose rows carry the provider's billed amounts. */
   static final Set<SourceKind> COST_KINDS = EnumSet.of(SourceKind.OPENAI_COSTS, SourceKind.ANTHROPIC_COST);
   /** source_kind of the pipeline_runs rows this step writes. */
@@ -96,22 +129,25 @@ final class UsageCostReconciler {
   /**
    * Reconciles the rows of run {@code runId} whose sources were {@code kinds}, in precedence order
    * (docs/reconciliation.md): gateway rows over the provider's usage export of the same provider, model and
-   * day; gateway Bedrock rows over the CUR's Bedrock usage lines of the day; then the provider's cost report
-   * over all usage rows of the provider and day.
+   * day, and gateway Bedrock rows over the CUR's Bedrock usage lines of the day, both only where the gateway-log
+   * source declared that those sources count the same traffic ({@code sameTraffic}, option
+   * {@value #SAME_TRAFFIC_OPTION}); then the provider's cost report over all usage rows of the provider and day.
    */
-  Outcome apply(String runId, Set<SourceKind> kinds, Instant startedAt) {
+  Outcome apply(String runId, Set<SourceKind> kinds, Set<SourceKind> sameTraffic, Instant startedAt) {
     if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
       return new Outcome(List.of());
     }
     List<Key> keys = new ArrayList<>();
     String ofRun = ExtensionColumns.RUN_ID + " = " + PipelineRunner.sqlString(runId) + " AND ";
     String gateway = kindIn(EnumSet.of(SourceKind.GATEWAY_LOG));
-    if (kinds.contains(SourceKind.GATEWAY_LOG) && kinds.stream().anyMatch(EXPORT_KINDS::contains)) {
+    Set<SourceKind> exports = EnumSet.noneOf(SourceKind.class);
+    kinds.stream().filter(EXPORT_KINDS::contains).filter(sameTraffic::contains).forEach(exports::add);
+    if (kinds.contains(SourceKind.GATEWAY_LOG) && !exports.isEmpty()) {
       Column providerModel = concat_ws(" ", col(FocusColumns.SERVICE_PROVIDER_NAME), col(ExtensionColumns.MODEL));
       keys.addAll(supersede(runId, startedAt, GATEWAY_EXPORT_KIND, "usage export", ofRun + gateway,
-          ofRun + kindIn(EXPORT_KINDS), providerModel, providerModel));
+          ofRun + kindIn(exports), providerModel, providerModel));
     }
-    if (kinds.contains(SourceKind.GATEWAY_LOG) && kinds.contains(SourceKind.AWS_CUR)) {
+    if (kinds.contains(SourceKind.GATEWAY_LOG) && kinds.contains(SourceKind.AWS_CUR) && sameTraffic.contains(SourceKind.AWS_CUR)) {
       String gatewayBedrock = gateway + " AND " + ExtensionColumns.SERVICE_CODE + " = " + PipelineRunner.sqlString(GATEWAY_BEDROCK);
       String curBedrock = kindIn(EnumSet.of(SourceKind.AWS_CUR)) + " AND " + ExtensionColumns.SERVICE_CODE + " = "
           + PipelineRunner.sqlString(CUR_BEDROCK) + " AND " + FocusColumns.CHARGE_CATEGORY + " = 'Usage'";

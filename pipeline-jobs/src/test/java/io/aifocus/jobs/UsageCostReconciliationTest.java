@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
@@ -142,7 +144,7 @@ class UsageCostReconciliationTest {
   void gatewayLogAndAnthropicUsageExportOfTheSameTrafficCountTokensOnceAtTheProvidersAmount() {
     Path root = SparkTestSession.projectRoot();
     Run run = run("gateway-vs-export",
-        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway.jsonl").toString()),
+        sameTraffic(root.resolve(SAME_TRAFFIC + "gateway.jsonl"), "anthropic-usage"),
         SourceSpec.of(SourceKind.ANTHROPIC_USAGE, root.resolve(SAME_TRAFFIC + "anthropic-usage.json").toString()));
     // 10 requests x 1,200 tokens once (both sources hold them: 24,000 if counted twice); the provider's amount is
     // its usage priced at its token counts: 3000x1 + 6000x0.1 + 1000x1.25 + 2000x5 per 1M = 0.01485
@@ -174,11 +176,39 @@ class UsageCostReconciliationTest {
     assertThat(run.result().reconciled()).isTrue();
   }
 
+  /** A gateway-log source that declares the sources counting the same traffic (UsageCostReconciler.SAME_TRAFFIC_OPTION). */
+  private static SourceSpec sameTraffic(Path gatewayLog, String kinds) {
+    return new SourceSpec(SourceKind.GATEWAY_LOG, gatewayLog.toString(),
+        Map.of(UsageCostReconciler.SAME_TRAFFIC_OPTION, kinds));
+  }
+
+  @Test
+  void withoutTheSameTrafficDeclarationTheGatewayLogAndTheExportAreBothKept() {
+    Path root = SparkTestSession.projectRoot();
+    Run run = run("gateway-and-export-undeclared",
+        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway.jsonl").toString()),
+        SourceSpec.of(SourceKind.ANTHROPIC_USAGE, root.resolve(SAME_TRAFFIC + "anthropic-usage.json").toString()));
+    // nothing says they are the same requests (a gateway often sees part of the traffic): both priced, none superseded
+    assertThat(totals(run)).isEqualTo("tokens 24000, billed 0.0297, kinds [anthropic-usage, gateway-log]");
+    assertThat(run.drift(UsageCostReconciler.GATEWAY_EXPORT_KIND)).isEmpty();
+    assertThat(run.result().reconciled()).isTrue();
+  }
+
+  @Test
+  void aSameTrafficDeclarationNamingAnotherKindFailsTheRunBeforeReading() {
+    assertThatThrownBy(() -> UsageCostReconciler.sameTraffic(List.of(sameTraffic(Path.of("/logs/gw.jsonl"), "openai-costs"))))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage("AIF-9001 INVALID_CONFIG: source gateway-log=/logs/gw.jsonl: option same-traffic-as names 'openai-costs';"
+            + " allowed: anthropic-usage, openai-usage, aws-cur");
+    assertThat(UsageCostReconciler.sameTraffic(List.of(sameTraffic(Path.of("/logs/gw.jsonl"), "openai-usage, aws-cur"))))
+        .containsExactlyInAnyOrder(SourceKind.OPENAI_USAGE, SourceKind.AWS_CUR);
+  }
+
   @Test
   void withTheCostReportTooTheGatewayRowsCarryTheBilledAmountExactly() {
     Path root = SparkTestSession.projectRoot();
     Run run = run("gateway-vs-export-and-cost",
-        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway.jsonl").toString()),
+        sameTraffic(root.resolve(SAME_TRAFFIC + "gateway.jsonl"), "anthropic-usage"),
         SourceSpec.of(SourceKind.ANTHROPIC_USAGE, root.resolve(SAME_TRAFFIC + "anthropic-usage.json").toString()),
         SourceSpec.of(SourceKind.ANTHROPIC_COST, root.resolve(SAME_TRAFFIC + "anthropic-cost.jsonl").toString()));
     // the cost report (1.6 cents) is the money; the tokens are counted once, on the gateway rows
@@ -194,7 +224,7 @@ class UsageCostReconciliationTest {
   void gatewayBedrockRowsTakeTheCurBedrockUsageOfTheirDayAndTheCurLinesAreSuperseded() {
     Path root = SparkTestSession.projectRoot();
     Run run = run("gateway-vs-cur-bedrock",
-        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(SAME_TRAFFIC + "gateway-bedrock.jsonl").toString()),
+        sameTraffic(root.resolve(SAME_TRAFFIC + "gateway-bedrock.jsonl"), "aws-cur"),
         SourceSpec.of(SourceKind.AWS_CUR, root.resolve("sample-data/aws-cur/input/cur2-ai-platform-2026-11.csv").toString()));
     Dataset<Row> bedrockUsage = run.focus().where(col(ExtensionColumns.SERVICE_CODE).isin("AmazonBedrock", "aws.bedrock")
         .and(col(FocusColumns.CHARGE_CATEGORY).equalTo(lit("Usage"))));
