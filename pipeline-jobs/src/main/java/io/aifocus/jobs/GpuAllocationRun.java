@@ -3,6 +3,7 @@ package io.aifocus.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -56,6 +57,16 @@ final class GpuAllocationRun {
   }
 
   List<SourceRun> run(GpuClusterConfig config, NormalizeContext context) {
+    return run(config, context, RunScope.ALL);
+  }
+
+  /**
+   * One cluster, limited to the billing periods of {@code scope}: the whole metrics input is read and allocated
+   * (sample intervals, hour cuts and labels are the same as in an unscoped run), then only the origin charges,
+   * allocated rows and gpu_utilization hours of in-scope periods are reconciled and written; rows of other periods
+   * stay as they are. Unparsable metric lines have no period: a scoped run counts them and leaves the quarantine alone.
+   */
+  List<SourceRun> run(GpuClusterConfig config, NormalizeContext context, RunScope scope) {
     String cluster = config.settings().cluster();
     PrometheusReader.Result ksm = PrometheusReader.read(spark, config.kubeStateMetrics(), config.scrapeTime());
     Optional<PrometheusReader.Result> dcgm = config.dcgm().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
@@ -70,18 +81,25 @@ final class GpuAllocationRun {
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
       GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
           config.settings(), context, config.kubeStateMetrics());
-      Dataset<Row> origins = result.origins().persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> allocated = result.allocated().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> origins = scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> allocated = scoped(result.allocated(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         List<SourceRun> runs = reconcile(config, files, origins, allocated);
-        long quarantined = writeQuarantine(context, ksmRows, dcgmRows, files);
+        if (scope.isAll()) {
+          long quarantined = writeQuarantine(context, ksmRows, dcgmRows, files);
+          if (quarantined > 0) {
+            progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
+          }
+        } else {
+          long unparsable = corrupt(ksmRows, dcgmRows).count();
+          progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
+              cluster, scope.label(), unparsable);
+        }
         writeFocus(config, allocated, runs);
         if (dcgmRows != null) {
-          writeUtilization(config, GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
-              config.settings(), context.runId()), runs);
-        }
-        if (quarantined > 0) {
-          progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
+          Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
+              config.settings(), context.runId());
+          writeUtilization(config, scoped(utilization, GpuUtilizationTable.HOUR_START, scope), runs);
         }
         return runs;
       } finally {
@@ -94,6 +112,19 @@ final class GpuAllocationRun {
         dcgmRows.unpersist();
       }
     }
+  }
+
+  /** The rows whose billing period (of the hour in {@code timeColumn}) is in scope; all rows for an unscoped run. */
+  static Dataset<Row> scoped(Dataset<Row> rows, String timeColumn, RunScope scope) {
+    if (scope.isAll()) {
+      return rows;
+    }
+    return rows.where(scope.condition(date_trunc("month", col(timeColumn))));
+  }
+
+  private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm) {
+    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
+    return dcgm == null ? bad : bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
   }
 
   private List<NodePricing.PriceRow> priceRows(String path) {
@@ -170,23 +201,21 @@ final class GpuAllocationRun {
         + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster())
         + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
-    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
-      allocated.write().format("delta").mode(SaveMode.Append)
-          .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new)).save(path);
-    } else {
-      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
-          .option("mergeSchema", "true").save(path);
-    }
+    DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+        allocated.write().format("delta").mode(SaveMode.Append)
+            .partitionBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new)).save(path);
+      } else {
+        allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+            .option("mergeSchema", "true").save(path);
+      }
+    });
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);
   }
 
   /** Unparsable metric lines (AIF-1005 with file and line); replaces earlier quarantine rows of the same files. */
   private long writeQuarantine(NormalizeContext context, Dataset<Row> ksm, Dataset<Row> dcgm, List<String> files) {
-    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
-    if (dcgm != null) {
-      bad = bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
-    }
-    Dataset<Row> rows = bad.select(
+    Dataset<Row> rows = corrupt(ksm, dcgm).select(
         lit(context.runId()).as(QuarantineTable.RUN_ID),
         lit(GpuAllocation.SOURCE_KIND).as(QuarantineTable.SOURCE_KIND),
         col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),
@@ -199,14 +228,17 @@ final class GpuAllocationRun {
         lit(null).cast(DataTypes.createDecimalType(38, 12)).as(QuarantineTable.BILLED_AMOUNT),
         lit(Timestamp.from(context.ingestedAt())).as(QuarantineTable.QUARANTINED_AT));
     String path = warehouse.path(QuarantineTable.TABLE_NAME);
-    if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
-      spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
-    }
+    DeltaRetry.write(QuarantineTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
+        spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
+      }
+    });
     String predicate = QuarantineTable.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND) + " AND "
         + QuarantineTable.SOURCE_FILE + " IN (" + files.stream().map(PipelineRunner::sqlString).collect(Collectors.joining(", ")) + ")";
     Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+      DeltaRetry.write(QuarantineTable.TABLE_NAME, progress,
+          () -> persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
       return persisted.count();
     } finally {
       persisted.unpersist();
@@ -226,11 +258,14 @@ final class GpuAllocationRun {
     }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
     String predicate = GpuUtilizationTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND " + periods;
     String path = warehouse.path(GpuUtilizationTable.TABLE_NAME);
-    if (!warehouse.exists(GpuUtilizationTable.TABLE_NAME)) {
-      spark.createDataFrame(List.of(), GpuUtilizationTable.schema()).write().format("delta").mode(SaveMode.Append)
-          .partitionBy(GpuUtilizationTable.CLUSTER).save(path);
-    }
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+    DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(GpuUtilizationTable.TABLE_NAME)) {
+        spark.createDataFrame(List.of(), GpuUtilizationTable.schema()).write().format("delta").mode(SaveMode.Append)
+            .partitionBy(GpuUtilizationTable.CLUSTER).save(path);
+      }
+    });
+    DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress,
+        () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), GpuUtilizationTable.TABLE_NAME);
   }
 

@@ -109,7 +109,7 @@ final class PipelineRunner {
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
-        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context);
+        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context, config.scope());
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
       } catch (RuntimeException e) {
