@@ -9,8 +9,10 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.aifocus.allocate.gpu.GpuAllocation;
 import io.aifocus.allocate.gpu.GpuUtilization;
+import io.aifocus.allocate.gpu.InferenceTokens;
 import io.aifocus.allocate.gpu.NodePricing;
 import io.aifocus.api.GpuUtilizationTable;
+import io.aifocus.api.InferenceTokensTable;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
@@ -70,13 +72,16 @@ final class GpuAllocationRun {
     String cluster = config.settings().cluster();
     PrometheusReader.Result ksm = PrometheusReader.read(spark, config.kubeStateMetrics(), config.scrapeTime());
     Optional<PrometheusReader.Result> dcgm = config.dcgm().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
+    Optional<PrometheusReader.Result> vllm = config.vllmMetrics().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
     List<String> files = new ArrayList<>(ksm.files());
     dcgm.ifPresent(d -> files.addAll(d.files()));
+    vllm.ifPresent(v -> files.addAll(v.files()));
     config.nodePrices().ifPresent(files::add);
     progress.stage("gpu cluster %s: %d metrics file(s), method %s", cluster, files.size(), config.settings().allocatedMethodId());
 
     Dataset<Row> ksmRows = ksm.rows().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> dcgmRows = dcgm.map(d -> d.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    Dataset<Row> vllmRows = vllm.map(v -> v.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     try {
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
       GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
@@ -86,12 +91,12 @@ final class GpuAllocationRun {
       try {
         List<SourceRun> runs = reconcile(config, files, origins, allocated);
         if (scope.isAll()) {
-          long quarantined = writeQuarantine(context, ksmRows, dcgmRows, files);
+          long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);
           if (quarantined > 0) {
             progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
           }
         } else {
-          long unparsable = corrupt(ksmRows, dcgmRows).count();
+          long unparsable = corrupt(ksmRows, metrics(dcgmRows, vllmRows)).count();
           progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
               cluster, scope.label(), unparsable);
         }
@@ -100,6 +105,10 @@ final class GpuAllocationRun {
           Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
               config.settings(), context.runId());
           writeUtilization(config, scoped(utilization, GpuUtilizationTable.HOUR_START, scope), runs);
+        }
+        if (vllmRows != null) {
+          Dataset<Row> tokens = InferenceTokens.rows(vllmRows, ksmRows, allocated, config.settings(), context.priceBook(), context.runId());
+          writeTokens(config, scoped(tokens, InferenceTokensTable.HOUR_START, scope), runs);
         }
         return runs;
       } finally {
@@ -111,6 +120,9 @@ final class GpuAllocationRun {
       if (dcgmRows != null) {
         dcgmRows.unpersist();
       }
+      if (vllmRows != null) {
+        vllmRows.unpersist();
+      }
     }
   }
 
@@ -120,6 +132,11 @@ final class GpuAllocationRun {
       return rows;
     }
     return rows.where(scope.condition(date_trunc("month", col(timeColumn))));
+  }
+
+  /** DCGM and vLLM samples together (either may be null). */
+  private static Dataset<Row> metrics(Dataset<Row> dcgm, Dataset<Row> vllm) {
+    return dcgm == null ? vllm : vllm == null ? dcgm : dcgm.unionAll(vllm);
   }
 
   private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm) {
@@ -250,12 +267,7 @@ final class GpuAllocationRun {
     if (runs.isEmpty()) {
       return;
     }
-    String periods = runs.stream().map(r -> {
-      Instant start = r.billingPeriodStart().toInstant();
-      Instant end = start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
-      return "(" + GpuUtilizationTable.HOUR_START + " >= TIMESTAMP '" + sql(start) + "' AND " + GpuUtilizationTable.HOUR_START
-          + " < TIMESTAMP '" + sql(end) + "')";
-    }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
+    String periods = periodHours(runs, GpuUtilizationTable.HOUR_START);
     String predicate = GpuUtilizationTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND " + periods;
     String path = warehouse.path(GpuUtilizationTable.TABLE_NAME);
     DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress, () -> {
@@ -267,6 +279,43 @@ final class GpuAllocationRun {
     DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress,
         () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), GpuUtilizationTable.TABLE_NAME);
+  }
+
+  /** The hours of the run's billing periods, as a SQL condition on {@code column}. */
+  private static String periodHours(List<SourceRun> runs, String column) {
+    return runs.stream().map(r -> {
+      Instant start = r.billingPeriodStart().toInstant();
+      Instant end = start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
+      return "(" + column + " >= TIMESTAMP '" + sql(start) + "' AND " + column + " < TIMESTAMP '" + sql(end) + "')";
+    }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
+  }
+
+  /** Replaces the cluster's inference_tokens rows of the run's billing periods. */
+  private void writeTokens(GpuClusterConfig config, Dataset<Row> rows, List<SourceRun> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    String predicate = InferenceTokensTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND "
+        + periodHours(runs, InferenceTokensTable.HOUR_START);
+    String path = warehouse.path(InferenceTokensTable.TABLE_NAME);
+    Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      DeltaRetry.write(InferenceTokensTable.TABLE_NAME, progress, () -> {
+        if (!warehouse.exists(InferenceTokensTable.TABLE_NAME)) {
+          spark.createDataFrame(List.of(), InferenceTokensTable.schema()).write().format("delta").mode(SaveMode.Append)
+              .partitionBy(InferenceTokensTable.CLUSTER).save(path);
+        }
+      });
+      DeltaRetry.write(InferenceTokensTable.TABLE_NAME, progress,
+          () -> persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
+      Row t = persisted.agg(count(lit(1)), sum(col(InferenceTokensTable.PROMPT_TOKENS)), sum(col(InferenceTokensTable.GENERATION_TOKENS)),
+          sum(col(InferenceTokensTable.COUNTER_RESETS))).first();
+      progress.stage("gpu cluster %s: wrote %s (%d row(s): %s prompt + %s generation token(s), %d counter reset(s))",
+          config.settings().cluster(), InferenceTokensTable.TABLE_NAME, t.getLong(0), t.isNullAt(1) ? "0" : t.getDecimal(1).toPlainString(),
+          t.isNullAt(2) ? "0" : t.getDecimal(2).toPlainString(), t.isNullAt(3) ? 0L : t.getLong(3));
+    } finally {
+      persisted.unpersist();
+    }
   }
 
   private static String sql(Instant t) {

@@ -106,10 +106,14 @@ final class PipelineRunner {
         }
       }
     }
+    // vLLM token counters are compared with the API prices of the run's price book (docs/sources/vllm-metrics.md)
+    NormalizeContext gpuContext = config.priceBook().isPresent() && config.gpuClusters().stream().anyMatch(c -> c.vllmMetrics().isPresent())
+        ? new NormalizeContext(runId, startedAt, context.teamTagKeys(), PriceBook.load(Path.of(config.priceBook().get())))
+        : context;
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
-        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context, config.scope());
+        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, gpuContext, config.scope());
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
       } catch (RuntimeException e) {

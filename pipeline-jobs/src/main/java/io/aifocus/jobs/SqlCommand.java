@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
     description = {"Run Spark SQL with every aifocus table registered by name",
         "(focus_cost_and_usage, quarantine, pipeline_runs, the analytics tables) and the analyst views",
         "(v_cost_per_token, v_daily_spend, v_gpu_utilization, v_spend_concentration, v_cost_per_task,",
-        "v_savings_opportunities; docs/analytics.md)."},
+        "v_savings_opportunities, v_self_hosted_cost_per_token; docs/analytics.md)."},
     footer = {"", "Example:",
         "  aifocus sql \"SELECT x_Team, x_Model, SUM(BilledCost) FROM focus_cost_and_usage GROUP BY 1, 2\""})
 final class SqlCommand implements Callable<Integer> {

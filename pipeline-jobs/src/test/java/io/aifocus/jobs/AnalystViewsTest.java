@@ -102,7 +102,8 @@ class AnalystViewsTest {
     assertThat(registration.registered()).containsExactly("v_cost_per_token", "v_daily_spend", "v_spend_concentration",
         "v_cost_per_task", "v_savings_opportunities");
     assertThat(registration.notes())
-        .containsExactly("v_gpu_utilization skipped: table gpu_utilization does not exist in the warehouse yet");
+        .containsExactly("v_gpu_utilization skipped: table gpu_utilization does not exist in the warehouse yet",
+            "v_self_hosted_cost_per_token skipped: table inference_tokens does not exist in the warehouse yet");
 
     assertThat(rows("SELECT day, provider, model, team, feature, customer, endpoint, currency, input_tokens, output_tokens,"
         + " cache_read_tokens, cache_write_tokens, total_tokens, requests, input_cost, output_cost, cache_read_cost,"
