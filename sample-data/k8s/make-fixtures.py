@@ -10,6 +10,10 @@ Cluster gpu-demo, one day (2026-11-03 UTC), 10-minute samples:
   gpu-c  1 x H100 on-prem (priced by the cost model), exported_pod/exported_namespace labels;
          shared-train-0 (platform) all day, its team label changes alpha -> beta at 12:00;
          a scrape gap 03:00-03:30 (no samples of any gpu-c series)
+  vLLM   llm-serve-0 (chat) serves meta-llama/Meta-Llama-3-70B-Instruct; token counters scraped every 10 minutes;
+         per 10 minutes 6,000 prompt + 2,000 generation tokens before 08:00, 30,000 + 10,000 from 08:00 (the step
+         ending at a sample counts at that sample's rate); the pod restarts at 14:55, so the 15:00 sample restarts
+         from zero at 15,000 + 5,000 (the 14:50-14:55 tokens died with the old process and are never counted)
 """
 import json
 import os
@@ -162,8 +166,53 @@ def dcgm():
         f.write("\n".join(lines) + "\n")
 
 
+VLLM_MODEL = "meta-llama/Meta-Llama-3-70B-Instruct"
+VLLM_START = {"prompt": 1234000, "generation": 411000}  # counted before 2026-11-03 (the baseline, not counted)
+
+
+def vllm_rate(t, kind):
+    day = hm(t)[0] >= 8
+    if kind == "prompt":
+        return 30000 if day else 6000
+    return 10000 if day else 2000
+
+
+def vllm():
+    """vLLM /metrics scrapes of llm-serve-0 as Prometheus saved them: target labels namespace/pod added, ms timestamps."""
+    restart = DAY + 15 * 3600
+    values = {}
+    for kind in ("prompt", "generation"):
+        v = VLLM_START[kind]
+        series = []
+        for i, t in enumerate(TIMES):
+            if i > 0:
+                if t == restart:
+                    v = vllm_rate(t, kind) // 2  # restarted at 14:55: half a step counted by the new process
+                else:
+                    v += vllm_rate(t, kind)
+            series.append((t, v))
+        values[kind] = series
+    labels = 'engine="0",instance="10.42.1.17:8000",job="vllm",model_name="%s",namespace="chat",pod="llm-serve-0"' % VLLM_MODEL
+    lines = []
+    for kind, help_text in [("prompt", "Number of prefill tokens processed."),
+                            ("generation", "Number of generation tokens processed.")]:
+        metric = "vllm:%s_tokens_total" % kind
+        lines.append("# HELP %s %s" % (metric, help_text))
+        lines.append("# TYPE %s counter" % metric)
+        for t, v in values[kind]:
+            lines.append("%s{%s} %.1f %d" % (metric, labels, v, t * 1000))
+    lines.append("# HELP vllm:num_requests_running Number of requests in model execution batches.")
+    lines.append("# TYPE vllm:num_requests_running gauge")
+    for t in TIMES:
+        lines.append("vllm:num_requests_running{%s} %d %d" % (labels, 12 if hm(t)[0] >= 8 else 3, t * 1000))
+    with open(os.path.join(HERE, "demo", "vllm", "vllm-2026-11-03.prom"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     os.makedirs(os.path.join(HERE, "demo", "kube-state-metrics"), exist_ok=True)
     os.makedirs(os.path.join(HERE, "demo", "dcgm"), exist_ok=True)
+    os.makedirs(os.path.join(HERE, "demo", "vllm"), exist_ok=True)
     ksm()
     dcgm()
+    vllm()

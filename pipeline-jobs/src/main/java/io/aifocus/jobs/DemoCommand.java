@@ -55,6 +55,12 @@ final class DemoCommand implements Callable<Integer> {
               + " CAST(SUM(gpu_hours * avg_utilization) / NULLIF(SUM(gpu_hours), 0) AS DECIMAL(5,3)) AS avg_utilization,"
               + " CAST(SUM(allocated_cost) AS DECIMAL(20,2)) AS allocated_cost, CAST(SUM(idle_cost) AS DECIMAL(20,2)) AS idle_cost"
               + " FROM gpu_utilization GROUP BY 1, 2 ORDER BY allocated_cost DESC, team"},
+      new String[] {"Self-hosted vs API cost per 1M tokens, same model family (v_self_hosted_cost_per_token)",
+          "SELECT billing_period, cluster, model, CAST(total_tokens AS BIGINT) AS tokens, CAST(gpu_cost AS DECIMAL(20,2)) AS gpu_cost,"
+              + " CAST(self_hosted_cost_per_1m AS DECIMAL(20,4)) AS self_hosted_per_1m, api_provider,"
+              + " CAST(api_list_cost_per_1m AS DECIMAL(20,4)) AS api_list_per_1m,"
+              + " CAST(api_billed_cost_per_1m AS DECIMAL(20,4)) AS api_billed_per_1m"
+              + " FROM v_self_hosted_cost_per_token ORDER BY billing_period, cluster, model"},
       new String[] {"Budgets (budget_status)",
           "SELECT budget, scope, match, period, period_start, CAST(amount AS DECIMAL(20,2)) AS amount,"
               + " CAST(actual_cost AS DECIMAL(20,2)) AS actual, actual_pct, CAST(forecast_cost AS DECIMAL(20,2)) AS forecast,"

@@ -3,13 +3,16 @@ package io.aifocus.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.aifocus.allocate.gpu.GpuAllocation;
 import io.aifocus.allocate.gpu.GpuUtilization;
+import io.aifocus.allocate.gpu.InferenceTokens;
 import io.aifocus.allocate.gpu.NodePricing;
 import io.aifocus.api.GpuUtilizationTable;
+import io.aifocus.api.InferenceTokensTable;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
@@ -56,32 +59,56 @@ final class GpuAllocationRun {
   }
 
   List<SourceRun> run(GpuClusterConfig config, NormalizeContext context) {
+    return run(config, context, RunScope.ALL);
+  }
+
+  /**
+   * One cluster, limited to the billing periods of {@code scope}: the whole metrics input is read and allocated
+   * (sample intervals, hour cuts and labels are the same as in an unscoped run), then only the origin charges,
+   * allocated rows and gpu_utilization hours of in-scope periods are reconciled and written; rows of other periods
+   * stay as they are. Unparsable metric lines have no period: a scoped run counts them and leaves the quarantine alone.
+   */
+  List<SourceRun> run(GpuClusterConfig config, NormalizeContext context, RunScope scope) {
     String cluster = config.settings().cluster();
     PrometheusReader.Result ksm = PrometheusReader.read(spark, config.kubeStateMetrics(), config.scrapeTime());
     Optional<PrometheusReader.Result> dcgm = config.dcgm().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
+    Optional<PrometheusReader.Result> vllm = config.vllmMetrics().map(p -> PrometheusReader.read(spark, p, config.scrapeTime()));
     List<String> files = new ArrayList<>(ksm.files());
     dcgm.ifPresent(d -> files.addAll(d.files()));
+    vllm.ifPresent(v -> files.addAll(v.files()));
     config.nodePrices().ifPresent(files::add);
     progress.stage("gpu cluster %s: %d metrics file(s), method %s", cluster, files.size(), config.settings().allocatedMethodId());
 
     Dataset<Row> ksmRows = ksm.rows().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> dcgmRows = dcgm.map(d -> d.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    Dataset<Row> vllmRows = vllm.map(v -> v.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     try {
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
       GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
           config.settings(), context, config.kubeStateMetrics());
-      Dataset<Row> origins = result.origins().persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> allocated = result.allocated().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> origins = scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> allocated = scoped(result.allocated(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         List<SourceRun> runs = reconcile(config, files, origins, allocated);
-        long quarantined = writeQuarantine(context, ksmRows, dcgmRows, files);
+        if (scope.isAll()) {
+          long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);
+          if (quarantined > 0) {
+            progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
+          }
+        } else {
+          long unparsable = corrupt(ksmRows, metrics(dcgmRows, vllmRows)).count();
+          progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
+              cluster, scope.label(), unparsable);
+        }
         writeFocus(config, allocated, runs);
         if (dcgmRows != null) {
-          writeUtilization(config, GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
-              config.settings(), context.runId()), runs);
+          Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
+              config.settings(), context.runId());
+          writeUtilization(config, scoped(utilization, GpuUtilizationTable.HOUR_START, scope), runs);
         }
-        if (quarantined > 0) {
-          progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
+        if (vllmRows != null) {
+          Dataset<Row> tokens = InferenceTokens.rows(vllmRows, ksmRows, allocated, config.settings(), context.priceBook(), context.runId());
+          writeTokens(config, scoped(tokens, InferenceTokensTable.HOUR_START, scope), runs);
         }
         return runs;
       } finally {
@@ -93,7 +120,28 @@ final class GpuAllocationRun {
       if (dcgmRows != null) {
         dcgmRows.unpersist();
       }
+      if (vllmRows != null) {
+        vllmRows.unpersist();
+      }
     }
+  }
+
+  /** The rows whose billing period (of the hour in {@code timeColumn}) is in scope; all rows for an unscoped run. */
+  static Dataset<Row> scoped(Dataset<Row> rows, String timeColumn, RunScope scope) {
+    if (scope.isAll()) {
+      return rows;
+    }
+    return rows.where(scope.condition(date_trunc("month", col(timeColumn))));
+  }
+
+  /** DCGM and vLLM samples together (either may be null). */
+  private static Dataset<Row> metrics(Dataset<Row> dcgm, Dataset<Row> vllm) {
+    return dcgm == null ? vllm : vllm == null ? dcgm : dcgm.unionAll(vllm);
+  }
+
+  private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm) {
+    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
+    return dcgm == null ? bad : bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
   }
 
   private List<NodePricing.PriceRow> priceRows(String path) {
@@ -170,19 +218,17 @@ final class GpuAllocationRun {
         + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster())
         + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
-    warehouse.createFocusTableIfAbsent(allocated.schema());
-    allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
-        .option("mergeSchema", "true").save(path);
+    DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
+      warehouse.createFocusTableIfAbsent(allocated.schema());
+      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+          .option("mergeSchema", "true").save(path);
+    });
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);
   }
 
   /** Unparsable metric lines (AIF-1005 with file and line); replaces earlier quarantine rows of the same files. */
   private long writeQuarantine(NormalizeContext context, Dataset<Row> ksm, Dataset<Row> dcgm, List<String> files) {
-    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
-    if (dcgm != null) {
-      bad = bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
-    }
-    Dataset<Row> rows = bad.select(
+    Dataset<Row> rows = corrupt(ksm, dcgm).select(
         lit(context.runId()).as(QuarantineTable.RUN_ID),
         lit(GpuAllocation.SOURCE_KIND).as(QuarantineTable.SOURCE_KIND),
         col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),
@@ -195,14 +241,17 @@ final class GpuAllocationRun {
         lit(null).cast(DataTypes.createDecimalType(38, 12)).as(QuarantineTable.BILLED_AMOUNT),
         lit(Timestamp.from(context.ingestedAt())).as(QuarantineTable.QUARANTINED_AT));
     String path = warehouse.path(QuarantineTable.TABLE_NAME);
-    if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
-      spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
-    }
+    DeltaRetry.write(QuarantineTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(QuarantineTable.TABLE_NAME)) {
+        spark.createDataFrame(List.of(), QuarantineTable.schema()).write().format("delta").mode(SaveMode.Append).save(path);
+      }
+    });
     String predicate = QuarantineTable.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND) + " AND "
         + QuarantineTable.SOURCE_FILE + " IN (" + files.stream().map(PipelineRunner::sqlString).collect(Collectors.joining(", ")) + ")";
     Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+      DeltaRetry.write(QuarantineTable.TABLE_NAME, progress,
+          () -> persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
       return persisted.count();
     } finally {
       persisted.unpersist();
@@ -214,20 +263,55 @@ final class GpuAllocationRun {
     if (runs.isEmpty()) {
       return;
     }
-    String periods = runs.stream().map(r -> {
-      Instant start = r.billingPeriodStart().toInstant();
-      Instant end = start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
-      return "(" + GpuUtilizationTable.HOUR_START + " >= TIMESTAMP '" + sql(start) + "' AND " + GpuUtilizationTable.HOUR_START
-          + " < TIMESTAMP '" + sql(end) + "')";
-    }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
+    String periods = periodHours(runs, GpuUtilizationTable.HOUR_START);
     String predicate = GpuUtilizationTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND " + periods;
     String path = warehouse.path(GpuUtilizationTable.TABLE_NAME);
-    if (!warehouse.exists(GpuUtilizationTable.TABLE_NAME)) {
-      spark.createDataFrame(List.of(), GpuUtilizationTable.schema()).write().format("delta").mode(SaveMode.Append)
-          .partitionBy(GpuUtilizationTable.CLUSTER).save(path);
-    }
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path);
+    DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress, () -> {
+      if (!warehouse.exists(GpuUtilizationTable.TABLE_NAME)) {
+        spark.createDataFrame(List.of(), GpuUtilizationTable.schema()).write().format("delta").mode(SaveMode.Append)
+            .partitionBy(GpuUtilizationTable.CLUSTER).save(path);
+      }
+    });
+    DeltaRetry.write(GpuUtilizationTable.TABLE_NAME, progress,
+        () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), GpuUtilizationTable.TABLE_NAME);
+  }
+
+  /** The hours of the run's billing periods, as a SQL condition on {@code column}. */
+  private static String periodHours(List<SourceRun> runs, String column) {
+    return runs.stream().map(r -> {
+      Instant start = r.billingPeriodStart().toInstant();
+      Instant end = start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
+      return "(" + column + " >= TIMESTAMP '" + sql(start) + "' AND " + column + " < TIMESTAMP '" + sql(end) + "')";
+    }).sorted().collect(Collectors.joining(" OR ", "(", ")"));
+  }
+
+  /** Replaces the cluster's inference_tokens rows of the run's billing periods. */
+  private void writeTokens(GpuClusterConfig config, Dataset<Row> rows, List<SourceRun> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    String predicate = InferenceTokensTable.CLUSTER + " = " + PipelineRunner.sqlString(config.settings().cluster()) + " AND "
+        + periodHours(runs, InferenceTokensTable.HOUR_START);
+    String path = warehouse.path(InferenceTokensTable.TABLE_NAME);
+    Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      DeltaRetry.write(InferenceTokensTable.TABLE_NAME, progress, () -> {
+        if (!warehouse.exists(InferenceTokensTable.TABLE_NAME)) {
+          spark.createDataFrame(List.of(), InferenceTokensTable.schema()).write().format("delta").mode(SaveMode.Append)
+              .partitionBy(InferenceTokensTable.CLUSTER).save(path);
+        }
+      });
+      DeltaRetry.write(InferenceTokensTable.TABLE_NAME, progress,
+          () -> persisted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path));
+      Row t = persisted.agg(count(lit(1)), sum(col(InferenceTokensTable.PROMPT_TOKENS)), sum(col(InferenceTokensTable.GENERATION_TOKENS)),
+          sum(col(InferenceTokensTable.COUNTER_RESETS))).first();
+      progress.stage("gpu cluster %s: wrote %s (%d row(s): %s prompt + %s generation token(s), %d counter reset(s))",
+          config.settings().cluster(), InferenceTokensTable.TABLE_NAME, t.getLong(0), t.isNullAt(1) ? "0" : t.getDecimal(1).toPlainString(),
+          t.isNullAt(2) ? "0" : t.getDecimal(2).toPlainString(), t.isNullAt(3) ? 0L : t.getLong(3));
+    } finally {
+      persisted.unpersist();
+    }
   }
 
   private static String sql(Instant t) {

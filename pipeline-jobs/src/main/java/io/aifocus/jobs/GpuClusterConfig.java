@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param kubeStateMetrics kube-state-metrics (text exposition or query_range JSON)
  * @param nodePrices OpenCost custom pricing CSV
  * @param scrapeTime time of samples whose line carries no timestamp
+ * @param vllmMetrics vLLM metrics (token counters; text exposition or query_range JSON) of the cluster's inference
+ *     pods, for the inference_tokens table (docs/sources/vllm-metrics.md)
  */
 public record GpuClusterConfig(
     GpuClusterSettings settings,
@@ -35,7 +37,8 @@ public record GpuClusterConfig(
     String kubeStateMetrics,
     Optional<String> nodePrices,
     Optional<OnPremCostModel> costModel,
-    Optional<Instant> scrapeTime) {
+    Optional<Instant> scrapeTime,
+    Optional<String> vllmMetrics) {
   private static final Pattern INTERVAL = Pattern.compile("^(\\d+)\\s*(ms|s|m)$");
 
   public GpuClusterConfig {
@@ -45,6 +48,13 @@ public record GpuClusterConfig(
     requireNonNull(nodePrices, "nodePrices is null");
     requireNonNull(costModel, "costModel is null");
     requireNonNull(scrapeTime, "scrapeTime is null");
+    requireNonNull(vllmMetrics, "vllmMetrics is null");
+  }
+
+  /** A cluster without vLLM metrics. */
+  public GpuClusterConfig(GpuClusterSettings settings, Optional<String> dcgm, String kubeStateMetrics,
+      Optional<String> nodePrices, Optional<OnPremCostModel> costModel, Optional<Instant> scrapeTime) {
+    this(settings, dcgm, kubeStateMetrics, nodePrices, costModel, scrapeTime, Optional.empty());
   }
 
   /** The YAML shape of one entry (kebab-case keys). */
@@ -52,6 +62,7 @@ public record GpuClusterConfig(
       String name,
       String dcgm,
       String kubeStateMetrics,
+      String vllmMetrics,
       String nodePrices,
       CostModel costModel,
       String method,
@@ -130,7 +141,7 @@ public record GpuClusterConfig(
         Optional.ofNullable(e.dcgm()).map(p -> JobConfig.resolve(base, p)),
         JobConfig.resolve(base, e.kubeStateMetrics()),
         Optional.ofNullable(e.nodePrices()).map(p -> JobConfig.resolve(base, p)),
-        model, scrape);
+        model, scrape, Optional.ofNullable(e.vllmMetrics()).map(p -> JobConfig.resolve(base, p)));
   }
 
   static Duration interval(String where, String text) {

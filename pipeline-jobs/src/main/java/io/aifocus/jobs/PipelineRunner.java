@@ -130,11 +130,15 @@ final class PipelineRunner {
         }
       }
     }
+    // vLLM token counters are compared with the API prices of the run's price book (docs/sources/vllm-metrics.md)
+    NormalizeContext gpuContext = config.priceBook().isPresent() && config.gpuClusters().stream().anyMatch(c -> c.vllmMetrics().isPresent())
+        ? new NormalizeContext(runId, startedAt, context.teamTagKeys(), PriceBook.load(Path.of(config.priceBook().get())))
+        : context;
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
         stage(io.aifocus.allocate.gpu.GpuAllocation.SOURCE_KIND, "allocate");
-        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, context);
+        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, gpuContext, config.scope());
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
       } catch (RuntimeException e) {

@@ -93,7 +93,8 @@ public record RunScope(Optional<Instant> from, Optional<Instant> until, String l
         raw.billedAmount(), raw.billingPeriodStart());
   }
 
-  private Column condition(Column periodStart) {
+  /** Whether a billing period start column is in scope (null: no period, never in a bounded scope). */
+  Column condition(Column periodStart) {
     Column c = periodStart.isNotNull();
     if (from.isPresent()) {
       c = c.and(periodStart.geq(lit(from.get())));

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
     description = {"Run Spark SQL with every aifocus table registered by name",
         "(focus_cost_and_usage, quarantine, pipeline_runs, the analytics tables) and the analyst views",
         "(v_cost_per_token, v_daily_spend, v_gpu_utilization, v_spend_concentration, v_cost_per_task,",
-        "v_savings_opportunities; docs/analytics.md).",
+        "v_savings_opportunities, v_self_hosted_cost_per_token; docs/analytics.md).",
         "Decimal arithmetic is exact: a result that does not fit DECIMAL(38) fails instead of being",
         "rounded (spark.sql.decimalOperations.allowPrecisionLoss=false unless set with -D)."},
     footer = {"", "Example:",

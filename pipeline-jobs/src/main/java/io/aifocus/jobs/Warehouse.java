@@ -1,6 +1,7 @@
 package io.aifocus.jobs;
 
 import io.aifocus.api.GpuUtilizationTable;
+import io.aifocus.api.InferenceTokensTable;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.schema.CostAndUsageTable;
@@ -16,7 +17,7 @@ final class Warehouse {
   /** Every table aifocus writes, in the order they are listed to users. */
   static final List<String> TABLES =
       List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME,
-          SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME,
+          SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME, InferenceTokensTable.TABLE_NAME,
           CreditsRun.CONTRACT_COMMITMENT_TABLE, CreditsRun.LEDGER_TABLE);
 
   private final SparkSession spark;

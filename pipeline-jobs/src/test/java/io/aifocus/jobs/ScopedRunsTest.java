@@ -5,6 +5,11 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifocus.allocate.gpu.AllocationMethod;
+import io.aifocus.allocate.gpu.GpuAllocation;
+import io.aifocus.allocate.gpu.GpuClusterSettings;
+import io.aifocus.allocate.gpu.IdleHandling;
+import io.aifocus.api.GpuUtilizationTable;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
@@ -14,20 +19,26 @@ import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.SparkTestSession;
 import io.aifocus.schema.CostAndUsageTable;
+import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -111,6 +122,98 @@ class ScopedRunsTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The demo GPU cluster's day (2026-11-03) and the same day shifted 31 days back (2026-10-03) in one input. */
+  private static Path twoMonthGpuCluster(String gpuANodePrice) throws IOException {
+    Path demo = SparkTestSession.projectRoot().resolve(GpuAllocationGoldenTest.DEMO);
+    Path dir = SparkTestSession.newDirectory("scoped-gpu-in");
+    long shift = 31L * 86_400;
+    Files.createDirectories(dir.resolve("kube-state-metrics"));
+    Files.createDirectories(dir.resolve("dcgm"));
+    String ksm = Files.readString(demo.resolve("kube-state-metrics/ksm-2026-11-03.json"));
+    Files.writeString(dir.resolve("kube-state-metrics/ksm-2026-11-03.json"), ksm);
+    Matcher k = Pattern.compile("\\[(\\d{10}),").matcher(ksm);
+    Files.writeString(dir.resolve("kube-state-metrics/ksm-2026-10-03.json"),
+        k.replaceAll(m -> "[" + (Long.parseLong(m.group(1)) - shift) + ","));
+    List<String> dcgm = Files.readAllLines(demo.resolve("dcgm/dcgm-2026-11-03.prom"));
+    Files.write(dir.resolve("dcgm/dcgm-2026-11-03.prom"), dcgm);
+    Pattern time = Pattern.compile(" (\\d{13})$");
+    Files.write(dir.resolve("dcgm/dcgm-2026-10-03.prom"), dcgm.stream().map(l -> time.matcher(l)
+        .replaceAll(m -> " " + (Long.parseLong(m.group(1)) - shift * 1000))).toList());
+    Files.writeString(dir.resolve("node-prices.csv"), Files.readString(demo.resolve("node-prices.csv"))
+        .replace("gpu-a,,node,metadata.name,,0.40,", "gpu-a,,node,metadata.name,," + gpuANodePrice + ","));
+    return dir;
+  }
+
+  private PipelineRunner.Result runGpu(Path warehouseDir, Path input, RunScope scope) {
+    GpuClusterSettings s = new GpuClusterSettings("gpu-demo", "gpu-demo", "Self-hosted", "USD", AllocationMethod.GPU_REQUEST_TIME,
+        IdleHandling.SEPARATE, GpuClusterSettings.DEFAULT_TEAM_LABEL_KEYS, GpuClusterSettings.DEFAULT_MODEL_LABEL_KEYS,
+        GpuClusterSettings.DEFAULT_ENDPOINT_LABEL_KEY, java.util.Map.of(), BigDecimal.ONE, Optional.empty());
+    GpuClusterConfig cluster = new GpuClusterConfig(s, Optional.of(input.resolve("dcgm").toString()),
+        input.resolve("kube-state-metrics").toString(), Optional.of(input.resolve("node-prices.csv").toString()),
+        Optional.of(GpuAllocationGoldenTest.costModel()), Optional.empty());
+    return new PipelineRunner(spark, new Warehouse(spark, warehouseDir.toString()), new Progress(quiet(), false))
+        .run(new JobConfig(warehouseDir.toString(), List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(),
+            scope, S3Settings.DEFAULT, List.of(cluster)));
+  }
+
+  private static List<Row> gpuRows(Warehouse w, String table, String timeColumn, String month) {
+    Dataset<Row> rows = w.read(table);
+    if (table.equals(CostAndUsageTable.TABLE_NAME)) {
+      rows = rows.where(col(ExtensionColumns.SOURCE_KIND).equalTo(GpuAllocation.SOURCE_KIND));
+    }
+    return rows.where(date_format(col(timeColumn), "yyyy-MM").equalTo(month)).collectAsList();
+  }
+
+  private static BigDecimal total(List<Row> rows, String... columns) {
+    BigDecimal t = BigDecimal.ZERO;
+    for (Row r : rows) {
+      for (String c : columns) {
+        BigDecimal v = r.getAs(c);
+        t = v == null ? t : t.add(v);
+      }
+    }
+    return t;
+  }
+
+  @Test
+  void aGpuRunOfOnePeriodReplacesOnlyThatPeriodsGpuRows() throws IOException {
+    Path warehouseDir = SparkTestSession.newDirectory("scoped-gpu");
+    Warehouse w = new Warehouse(spark, warehouseDir.toString());
+    PipelineRunner.Result first = runGpu(warehouseDir, twoMonthGpuCluster("0.40"), RunScope.ALL);
+    assertThat(first.sources()).extracting(r -> r.billingPeriodStart().toInstant().toString())
+        .containsExactly("2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
+    List<Row> novFocus = gpuRows(w, CostAndUsageTable.TABLE_NAME, FocusColumns.BILLING_PERIOD_START, "2026-11");
+    List<Row> novUtil = gpuRows(w, GpuUtilizationTable.TABLE_NAME, GpuUtilizationTable.HOUR_START, "2026-11");
+    List<Row> octFocus = gpuRows(w, CostAndUsageTable.TABLE_NAME, FocusColumns.BILLING_PERIOD_START, "2026-10");
+    List<Row> octUtil = gpuRows(w, GpuUtilizationTable.TABLE_NAME, GpuUtilizationTable.HOUR_START, "2026-10");
+    assertThat(octFocus).hasSameSizeAs(novFocus).hasSize(130);
+    assertThat(octUtil).hasSameSizeAs(novUtil).isNotEmpty();
+    BigDecimal day = new BigDecimal("168.570336");
+    assertThat(total(novFocus, FocusColumns.BILLED_COST)).isEqualByComparingTo(day);
+    assertThat(total(octFocus, FocusColumns.BILLED_COST)).isEqualByComparingTo(day);
+
+    // October again, gpu-a's node price raised from 0.40 to 0.50 per hour: 24 node-hours × 0.10 more
+    PipelineRunner.Result october = runGpu(warehouseDir, twoMonthGpuCluster("0.50"), RunScope.period("2026-10"));
+    assertThat(october.sources()).singleElement().satisfies(r -> {
+      assertThat(r.billingPeriodStart().toInstant()).hasToString("2026-10-01T00:00:00Z");
+      assertThat(r.reconciled()).isTrue();
+    });
+    List<Row> octFocus2 = gpuRows(w, CostAndUsageTable.TABLE_NAME, FocusColumns.BILLING_PERIOD_START, "2026-10");
+    List<Row> octUtil2 = gpuRows(w, GpuUtilizationTable.TABLE_NAME, GpuUtilizationTable.HOUR_START, "2026-10");
+    assertThat(octFocus2).hasSize(130)
+        .allSatisfy(r -> assertThat(r.<String>getAs(ExtensionColumns.RUN_ID)).isEqualTo(october.runId()));
+    assertThat(total(octFocus2, FocusColumns.BILLED_COST)).isEqualByComparingTo(day.add(new BigDecimal("2.40")));
+    assertThat(octUtil2).hasSameSizeAs(octUtil)
+        .allSatisfy(r -> assertThat(r.<String>getAs(GpuUtilizationTable.RUN_ID)).isEqualTo(october.runId()));
+    assertThat(total(octUtil2, GpuUtilizationTable.ALLOCATED_COST, GpuUtilizationTable.IDLE_COST))
+        .isEqualByComparingTo(total(octUtil, GpuUtilizationTable.ALLOCATED_COST, GpuUtilizationTable.IDLE_COST).add(new BigDecimal("2.40")));
+    // November: the very rows of the first run
+    assertThat(gpuRows(w, CostAndUsageTable.TABLE_NAME, FocusColumns.BILLING_PERIOD_START, "2026-11"))
+        .containsExactlyInAnyOrderElementsOf(novFocus);
+    assertThat(gpuRows(w, GpuUtilizationTable.TABLE_NAME, GpuUtilizationTable.HOUR_START, "2026-11"))
+        .containsExactlyInAnyOrderElementsOf(novUtil);
   }
 
   @Test
