@@ -1,5 +1,6 @@
 package io.aifocus.jobs;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.from_json;
@@ -70,7 +71,11 @@ final class Savings {
             col(FocusColumns.CHARGE_PERIOD_START), col(FocusColumns.BILLING_PERIOD_START), col(FocusColumns.BILLING_CURRENCY),
             element_at(from_json(col(FocusColumns.TAGS), TAG_MAP), lit(CONTEXT_WINDOW_TAG)).as("context_window"),
             col(FocusColumns.LIST_UNIT_PRICE).as("unit_price"))
-        .agg(sum(FocusColumns.CONSUMED_QUANTITY).as("tokens"), sum(FocusColumns.BILLED_COST).as("cost"))
+        // the baseline is what the traffic cost before prepaid grants and commitments were applied (ContractedCost;
+        // the usage-vs-cost step sets it to the distributed billed amount): a grant covering the traffic would
+        // otherwise show a baseline of 0 and a negative "saving" for every lever
+        .agg(sum(FocusColumns.CONSUMED_QUANTITY).as("tokens"),
+            sum(coalesce(col(FocusColumns.CONTRACTED_COST), col(FocusColumns.BILLED_COST))).as("cost"))
         .collectAsList();
     Map<List<Object>, BigDecimal[]> out = new TreeMap<>(Savings::compare);
     int unpriced = 0;

@@ -259,7 +259,8 @@ class AnalyticsTest {
         .add(FocusColumns.CHARGE_PERIOD_START, "timestamp").add(FocusColumns.BILLING_PERIOD_START, "timestamp")
         .add(FocusColumns.BILLING_CURRENCY, "string").add(FocusColumns.CONSUMED_QUANTITY, "decimal(38,12)")
         .add(FocusColumns.BILLED_COST, "decimal(38,12)").add(ExtensionColumns.PRICE_BOOK_VERSION, "string")
-        .add(FocusColumns.TAGS, "string").add(FocusColumns.LIST_UNIT_PRICE, "decimal(38,12)");
+        .add(FocusColumns.TAGS, "string").add(FocusColumns.LIST_UNIT_PRICE, "decimal(38,12)")
+        .add(FocusColumns.CONTRACTED_COST, "decimal(38,12)");
     Instant at = Instant.parse("2026-11-03T00:00:00Z");
     Instant month = Instant.parse("2026-11-01T00:00:00Z");
     List<Row> rows = List.of(
@@ -297,7 +298,7 @@ class AnalyticsTest {
       String unitPrice) {
     return org.apache.spark.sql.RowFactory.create("anthropic", "big-1", team, null, null, null, type,
         "big/big-v1/" + type, java.sql.Timestamp.from(at), java.sql.Timestamp.from(month), "USD", new BigDecimal(tokens),
-        new BigDecimal(cost), "big-v1", tags, new BigDecimal(unitPrice));
+        new BigDecimal(cost), "big-v1", tags, new BigDecimal(unitPrice), new BigDecimal(cost));
   }
 
   private static String plain(BigDecimal d) {

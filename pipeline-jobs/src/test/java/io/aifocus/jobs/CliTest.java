@@ -154,7 +154,7 @@ class CliTest {
         .contains("<h3>2026-11</h3>").contains(">agents / claude-haiku-4-5 (USD)</text>")
         .contains(">anthropic / claude-haiku-4-5 (USD)</text>".replace("anthropic", "Anthropic"))
         .contains("<h2>GPU utilization by endpoint and hour</h2>\n<svg ")
-        .contains("<h3>anthropic-pack-2026 (Tokens), projected exhaustion 2026-11-22 (as of 2026-11-15)</h3>")
+        .contains("<h3>anthropic-pack-2026 (Tokens), projected exhaustion 2026-11-09 (as of 2026-11-30)</h3>")
         .contains("<td>agents-monthly</td>").contains("<td class=\"n\">30.60</td>")
         .contains("<td>2026-11-20</td><td>endpoint</td><td>/v1/agent/refund</td>")
         .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
