@@ -1,5 +1,6 @@
 package io.aifocus.ingest;
 
+import io.aifocus.api.CsvLine;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import java.io.BufferedReader;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -80,32 +80,7 @@ public final class CsvHeader {
     return header.length() <= 300 ? "'" + header + "'" : "'" + header.substring(0, 300) + "…'";
   }
 
-  /** Splits one CSV line (RFC 4180 quoting, comma separator). */
   static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else if (c != '\r') {
-        cell.append(c);
-      }
-    }
-    out.add(cell.toString());
-    return out;
+    return CsvLine.split(line);
   }
 }

@@ -1,5 +1,6 @@
 package io.aifocus.normalize.azure;
 
+import io.aifocus.api.CsvLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,30 +152,6 @@ final class AzureLookups {
   }
 
   static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else if (c != '\r') {
-        cell.append(c);
-      }
-    }
-    out.add(cell.toString());
-    return out;
+    return CsvLine.split(line);
   }
 }
