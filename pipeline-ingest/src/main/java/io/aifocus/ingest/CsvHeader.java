@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,6 +30,14 @@ public final class CsvHeader {
    * shift every value into the wrong column or make every record malformed).
    */
   public static Optional<List<String>> read(Configuration conf, String file) {
+    return read(conf, file, names -> { });
+  }
+
+  /**
+   * The same, with a source's own check of the header names run before the first-record field count (so a source
+   * that recognizes its column names can say which two names lost their comma, rather than only that one is missing).
+   */
+  public static Optional<List<String>> read(Configuration conf, String file, Consumer<List<String>> namesCheck) {
     Path path = new Path(file);
     String line;
     String firstRecord;
@@ -65,6 +74,7 @@ public final class CsvHeader {
       }
       names.set(i, name);
     }
+    namesCheck.accept(List.copyOf(names));
     if (firstRecord != null && !firstRecord.isBlank()) {
       int fields = split(firstRecord).size();
       if (fields > names.size()) {

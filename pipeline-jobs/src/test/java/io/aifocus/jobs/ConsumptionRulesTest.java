@@ -30,9 +30,11 @@ class ConsumptionRulesTest {
     assertThat(rules.match("aws-cur", "Amazon Elastic Compute Cloud")).isEmpty();
     assertThat(rules.match("focus", "Amazon Bedrock")).isEmpty();
     assertThat(rules.match("k8s-gpu", null)).isEmpty();
-    // every source kind named exists (the loader maps ids through SourceKind.fromId); focus imports are left alone
+    // every source kind named exists (the loader maps ids through SourceKind.fromId): the LLM sources and the AWS
+    // bill's Bedrock rows; FOCUS imports, Azure and GCP bills burn no grant (no rule for their AI services yet)
     Set<SourceKind> named = rules.rules().stream().flatMap(r -> r.sourceKinds().stream()).collect(Collectors.toSet());
-    assertThat(named).isEqualTo(EnumSet.complementOf(EnumSet.of(SourceKind.FOCUS)));
+    assertThat(named).isEqualTo(EnumSet.of(SourceKind.AWS_CUR, SourceKind.GATEWAY_LOG, SourceKind.OPENAI_COSTS,
+        SourceKind.OPENAI_USAGE, SourceKind.ANTHROPIC_USAGE, SourceKind.ANTHROPIC_COST, SourceKind.LITELLM_SPEND));
   }
 
   @Test

@@ -147,7 +147,9 @@ public final class AzureCostReader implements SourceReader {
   private Optional<Dataset<Row>> readFile(SparkSession spark, String file, Optional<String> declared) {
     return switch (InputFiles.formatOf(file)) {
       case CSV -> {
-        Optional<List<String>> header = CsvHeader.read(spark.sparkContext().hadoopConfiguration(), file);
+        // the Azure spellings first: a header like 'MeterNameMeterRegion' is named, not only counted
+        Optional<List<String>> header = CsvHeader.read(spark.sparkContext().hadoopConfiguration(), file,
+            names -> headers.map(file, names, schema.requiredColumns()));
         if (header.isEmpty()) {
           yield Optional.empty(); // an empty file is zero rows, recorded in pipeline_runs by its file list
         }
