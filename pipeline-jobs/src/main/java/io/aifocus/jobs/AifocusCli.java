@@ -82,11 +82,18 @@ public final class AifocusCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+      return lines();
+    }
+
+    /** The version lines (aifocus, Spark, Delta Lake, FOCUS). */
+    String[] lines() {
       Properties p = new Properties();
       try (InputStream in = AifocusCli.class.getClassLoader().getResourceAsStream("aifocus/version.properties")) {
         if (in != null) {
           p.load(in);
         }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot read aifocus/version.properties", e);
       }
       return new String[] {
         "aifocus " + p.getProperty("version", "unknown"),

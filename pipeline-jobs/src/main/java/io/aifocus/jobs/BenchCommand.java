@@ -241,6 +241,12 @@ final class BenchCommand implements Callable<Integer> {
         long quarantined = result.rowsQuarantined();
         BigDecimal inputTotal = result.sources().stream().map(SourceRun::inputTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal outputTotal = result.sources().stream().map(SourceRun::outputTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (result.unchangedSince().isPresent()) { // the unchanged rerun skips (docs/operations.md)
+          Written files = Written.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME));
+          return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
+              files.maxPerPartition, "unchanged since run " + result.unchangedSince().get() + ": skipped, nothing rewritten",
+              true, stages);
+        }
         boolean exact = result.reconciled() && quarantined == 0
             && (input.file().billedTotal() == null
                 ? rowsIn >= input.file().rows()

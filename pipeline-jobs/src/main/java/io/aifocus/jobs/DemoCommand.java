@@ -86,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
     SparkSession session = SparkSessions.create(spark.master);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
     Progress progress = new Progress(System.err, spark.quiet);
-    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).run(job);
+    // the demo always runs the whole pipeline, even over a warehouse an identical demo run left (no unchanged skip)
+    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).rewriteUnchanged(true).run(job);
 
     System.out.println();
     System.out.println("== aifocus demo: run " + result.runId() + " into " + warehouse.root());

@@ -53,8 +53,15 @@ final class PipelineRunner {
   private static final DateTimeFormatter SQL_TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-  /** What a run did: its id and one reconciliation per source and billing period. */
-  record Result(String runId, List<SourceRun> sources) {
+  /**
+   * What a run did: its id and one reconciliation per source and billing period; {@code unchangedSince} names the
+   * earlier run whose inputs, configuration and tables were unchanged, when this run skipped (docs/operations.md).
+   */
+  record Result(String runId, List<SourceRun> sources, Optional<String> unchangedSince) {
+    Result(String runId, List<SourceRun> sources) {
+      this(runId, sources, Optional.empty());
+    }
+
     boolean reconciled() {
       return sources.stream().allMatch(SourceRun::reconciled);
     }
@@ -76,10 +83,21 @@ final class PipelineRunner {
   private final Warehouse warehouse;
   private final Progress progress;
 
+  private boolean rewriteUnchanged;
+
   PipelineRunner(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.progress = progress;
+  }
+
+  /**
+   * Whether a run whose inputs, configuration and tables are unchanged since an earlier run still rewrites its
+   * tables (default false: it skips, recording SKIPPED rows; {@code run --force}).
+   */
+  PipelineRunner rewriteUnchanged(boolean rewrite) {
+    this.rewriteUnchanged = rewrite;
+    return this;
   }
 
   Result run(JobConfig config) {
@@ -109,6 +127,23 @@ final class PipelineRunner {
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
     progress.stage("run %s: %d source(s), %d GPU cluster(s) into %s, %s", runId, config.sources().size(),
         config.gpuClusters().size(), warehouse.root(), config.scope().label());
+    stage("run", "fingerprint");
+    long tf = System.currentTimeMillis();
+    Optional<RunFingerprint.Fingerprint> fingerprint = RunFingerprint.of(spark, config);
+    fingerprint.ifPresentOrElse(
+        f -> progress.stage("run %s: inputs fingerprinted: %d file(s), %d byte(s), sha256 %s… (%d ms)", runId, f.files(),
+            f.bytes(), f.sha256().substring(0, 12), System.currentTimeMillis() - tf),
+        () -> progress.stage("run %s: inputs not fingerprinted (s3:// or remote paths): the run is never skipped", runId));
+    if (fingerprint.isPresent() && !rewriteUnchanged) {
+      Optional<String> previous = UnchangedRuns.unchangedSince(spark, warehouse, fingerprint.get());
+      if (previous.isPresent()) {
+        List<SourceRun> none = List.of();
+        UnchangedRuns.recordSkip(spark, warehouse, progress, runId, previous.get(), fingerprint.get(), startedAt);
+        progress.stage("run %s: inputs, configuration and tables unchanged since run %s: nothing to rewrite (run --force rewrites)",
+            runId, previous.get());
+        return new Result(runId, none, previous);
+      }
+    }
     List<SourceRun> all = new ArrayList<>();
     try (S3Inputs s3 = new S3Inputs(config.s3(), stagingRoot())) {
       for (SourceSpec spec : config.sources()) {
@@ -164,6 +199,7 @@ final class PipelineRunner {
       stage("run", "credits");
       new CreditsRun(spark, warehouse, progress).run(config.commitments(), runId, startedAt);
     }
+    fingerprint.ifPresent(f -> UnchangedRuns.record(spark, warehouse, progress, runId, f, startedAt));
     return result;
   }
 

@@ -48,6 +48,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Load and write only billing periods starting on or after this day (UTC).")
   String since;
 
+  @Option(names = "--force",
+      description = {"Rewrite even when the inputs (file bytes), the configuration and the tables are unchanged since an",
+          "earlier run; without it such a rerun skips and records SKIPPED rows in pipeline_runs (docs/operations.md)."})
+  boolean force;
+
   @Option(names = "--fail-on-cap",
       description = "Exit with code 4 when a budget with hard-cap: true has reached its cap (docs/analytics.md).")
   boolean failOnCap;
@@ -79,9 +84,14 @@ final class RunCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(System.err, spark.quiet);
     Warehouse warehouse = new Warehouse(session, job.warehouse());
-    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).run(job);
-    System.out.printf("run %s: %d row(s) written (%d source record(s)), %d quarantined, reconciled%n",
-        result.runId(), result.rowsWritten(), result.rowsOut(), result.rowsQuarantined());
+    PipelineRunner.Result result = new PipelineRunner(session, warehouse, progress).rewriteUnchanged(force).run(job);
+    if (result.unchangedSince().isPresent()) {
+      System.out.printf("run %s: inputs, configuration and tables unchanged since run %s: nothing rewritten "
+          + "(--force rewrites)%n", result.runId(), result.unchangedSince().get());
+    } else {
+      System.out.printf("run %s: %d row(s) written (%d source record(s)), %d quarantined, reconciled%n",
+          result.runId(), result.rowsWritten(), result.rowsOut(), result.rowsQuarantined());
+    }
     // the analytics section is read from a local config file (a remote config's analytics section is not read yet)
     Analytics.Result analytics = Analytics.afterRun(session, warehouse,
         java.util.Optional.ofNullable(config).filter(c -> !JobConfig.isUri(c)).map(Path::of), job, result.runId());

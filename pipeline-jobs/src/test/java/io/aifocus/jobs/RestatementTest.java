@@ -84,18 +84,48 @@ class RestatementTest {
         .where(col(ExtensionColumns.SOURCE_FILE).endsWith("cur/2026-11.csv")).count())
         .as("no row of the old November delivery is left").isZero();
 
-    // the same delivery again: identical rows (only run id and ingestion time differ)
+    // the same delivery again, forced: identical rows (only run id and ingestion time differ), one commit
     List<String> before = contents(warehouse);
     long versionBefore = history(warehouseDir);
-    run(warehouse, SourceSpec.of(SourceKind.AWS_CUR, restated.toString()));
+    PipelineRunner.Result forced = run(warehouse, true, SourceSpec.of(SourceKind.AWS_CUR, restated.toString()));
+    assertThat(forced.unchangedSince()).isEmpty();
     assertThat(contents(warehouse)).isEqualTo(before);
     assertThat(history(warehouseDir)).as("one atomic commit replaced the scope").isEqualTo(versionBefore + 1);
+
+    // and again without --force: inputs, configuration and tables are unchanged since the forced run, so it skips
+    PipelineRunner.Result skipped = run(warehouse, false, SourceSpec.of(SourceKind.AWS_CUR, restated.toString()));
+    assertThat(skipped.unchangedSince()).contains(forced.runId());
+    assertThat(history(warehouseDir)).as("nothing rewritten").isEqualTo(versionBefore + 1);
+    assertThat(contents(warehouse)).isEqualTo(before);
+    assertThat(runRows(warehouse, skipped.runId())).as("the forced run's reconciliation, recorded as SKIPPED")
+        .isEqualTo(runRows(warehouse, forced.runId()).stream().map(r -> r.replace("SUCCEEDED", "SKIPPED")).toList());
+
+    // a changed byte in the input (same name, same size) is a different run
+    Files.writeString(restated, Files.readString(restated).replace(",-200.00,", ",-300.00,"));
+    PipelineRunner.Result changed = run(warehouse, false, SourceSpec.of(SourceKind.AWS_CUR, restated.toString()));
+    assertThat(changed.unchangedSince()).isEmpty();
+    assertThat(totals(warehouse).get("aws-cur 2026-11")).isEqualTo("38 rows 8104.721175");
   }
 
-  private void run(Warehouse warehouse, SourceSpec... specs) {
+  private PipelineRunner.Result run(Warehouse warehouse, SourceSpec... specs) {
+    return run(warehouse, false, specs);
+  }
+
+  private PipelineRunner.Result run(Warehouse warehouse, boolean force, SourceSpec... specs) {
     PipelineRunner.Result result = new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress())
+        .rewriteUnchanged(force)
         .run(new JobConfig(warehouse.root(), List.of(specs), NormalizeContext.DEFAULT_TEAM_TAG_KEYS));
     assertThat(result.reconciled()).isTrue();
+    return result;
+  }
+
+  /** A run's pipeline_runs rows: kind, period, counts, totals, status (run id and times left out). */
+  private static List<String> runRows(Warehouse warehouse, String runId) {
+    return warehouse.read(io.aifocus.api.PipelineRunsTable.TABLE_NAME)
+        .where(col(io.aifocus.api.PipelineRunsTable.RUN_ID).equalTo(runId))
+        .selectExpr("concat_ws('|', source_kind, string(billing_period_start), string(rows_in), string(rows_out), "
+            + "string(rows_quarantined), string(input_total), string(output_total), string(reconciled), status)")
+        .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
   }
 
   private static Map<String, String> totals(Warehouse warehouse) {
