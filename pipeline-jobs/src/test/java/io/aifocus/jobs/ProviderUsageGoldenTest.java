@@ -93,6 +93,39 @@ class ProviderUsageGoldenTest {
   }
 
   @Test
+  void openAiServiceTiersArePricedByTheRowsOfTheirTier() throws IOException {
+    SparkSession spark = SparkTestSession.get();
+    Path dir = SparkTestSession.newDirectory("openai-tiers");
+    String result = "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":%d,\"output_tokens\":%d,"
+        + "\"num_model_requests\":%d,\"project_id\":\"proj_tiers\",\"model\":\"gpt-4o-2024-08-06\",\"batch\":false,"
+        + "\"service_tier\":\"%s\"}";
+    java.nio.file.Files.writeString(dir.resolve("usage.jsonl"), "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\","
+        + "\"start_time\":1793664000,\"end_time\":1793750400,\"results\":["
+        + String.format(result, 1_000_000, 100_000, 10, "priority") + ","
+        + String.format(result, 2_000_000, 200_000, 20, "flex") + ","
+        + String.format(result, 400_000, 40_000, 4, "default") + "]}],\"has_more\":false}\n");
+    Path book = java.nio.file.Files.writeString(dir.resolve("tiers.csv"), String.join(",", io.aifocus.api.pricing.PriceBook.HEADER)
+        + ",service_tier\n"
+        + "gpt-4o-priority,openai,gpt-4o*,2026-01-01,,USD,4.25,17,2.125,,,,,,,priority\n"
+        + "gpt-4o-flex,openai,gpt-4o*,2026-01-01,,USD,1.25,5,0.625,,,,,,,flex\n"
+        + "gpt-4o,openai,gpt-4o*,2026-01-01,,USD,2.5,10,1.25,,,0.5,,,,\n");
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
+    PipelineRunner.Result result0 = new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(new JobConfig(
+        warehouse.root(), List.of(SourceSpec.of(SourceKind.OPENAI_USAGE, dir.resolve("usage.jsonl").toString())),
+        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.of(book.toString())));
+    assertThat(result0.reconciled()).isTrue();
+    Map<String, String> byVersion = new TreeMap<>();
+    for (Row r : warehouse.read(CostAndUsageTable.TABLE_NAME).groupBy(col(ExtensionColumns.PRICE_BOOK_VERSION))
+        .agg(sum(col(FocusColumns.BILLED_COST))).collectAsList()) {
+      byVersion.put(r.getString(0), r.getDecimal(1).stripTrailingZeros().toPlainString());
+    }
+    // priority 1M x 4.25 + 0.1M x 17; flex 2M x 1.25 + 0.2M x 5; default (no tier row) 0.4M x 2.5 + 0.04M x 10
+    assertThat(byVersion).containsExactly(Map.entry("gpt-4o", "1.4"), Map.entry("gpt-4o-flex", "3.5"),
+        Map.entry("gpt-4o-priority", "5.95"));
+    assertThat(result0.sources()).singleElement().satisfies(r -> assertThat(r.inputTotal()).isEqualByComparingTo("10.85"));
+  }
+
+  @Test
   void anthropicUsageReportIsPricedWithCacheWritesBatchAndLongContext() throws IOException {
     Run run = run("golden-anthropic-usage", SourceKind.ANTHROPIC_USAGE, ANTHROPIC_USAGE);
     BigDecimal nov3 = new BigDecimal("0.0711") // sonnet: 4000x3 + 12000x0.3 + 2000x3.75 + 500x6 + 3000x15

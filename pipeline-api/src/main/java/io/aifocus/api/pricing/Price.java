@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param longContextThreshold input tokens (all kinds) above which a request is priced at the long-context
  *     prices; empty when the model has no long-context tier
  * @param longContextPerMillion long-context prices per 1M tokens by token type (used above the threshold)
+ * @param serviceTier the provider's service tier this row prices, lower case ({@code priority}, {@code flex}, ...);
+ *     empty = any tier. A row with a tier prices only charges of that tier (OpenAI/Anthropic {@code service_tier})
  */
 public record Price(
     String version,
@@ -33,7 +35,8 @@ public record Price(
     Map<TokenType, BigDecimal> perMillion,
     BigDecimal batchDiscount,
     Optional<Long> longContextThreshold,
-    Map<TokenType, BigDecimal> longContextPerMillion) {
+    Map<TokenType, BigDecimal> longContextPerMillion,
+    Optional<String> serviceTier) {
   public static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   /** Scale of costs: the scale of FOCUS Decimal columns. */
   public static final int COST_SCALE = 12;
@@ -52,6 +55,8 @@ public record Price(
     }
     requireNonNull(longContextThreshold, "longContextThreshold is null");
     longContextPerMillion = Map.copyOf(longContextPerMillion);
+    serviceTier = requireNonNull(serviceTier, "serviceTier is null").map(t -> t.strip().toLowerCase(Locale.ROOT))
+        .filter(t -> !t.isEmpty());
     if (effectiveTo.isPresent() && !effectiveTo.get().isAfter(effectiveFrom)) {
       throw new IllegalArgumentException("Invalid price " + version + ": effective-to is not after effective-from");
     }
@@ -70,10 +75,16 @@ public record Price(
   }
 
   public boolean matches(String provider, String model, Instant at) {
+    return matches(provider, model, at, null);
+  }
+
+  /** Whether this row prices a charge of {@code tier} (null = the source names no tier: rows without a tier only). */
+  public boolean matches(String provider, String model, Instant at, String tier) {
     return this.provider.equals(provider.strip().toLowerCase(Locale.ROOT))
         && model.strip().toLowerCase(Locale.ROOT).matches(modelRegex())
         && !at.isBefore(effectiveFrom)
-        && effectiveTo.map(at::isBefore).orElse(true);
+        && effectiveTo.map(at::isBefore).orElse(true)
+        && serviceTier.map(t -> tier != null && t.equals(tier.strip().toLowerCase(Locale.ROOT))).orElse(true);
   }
 
   /**

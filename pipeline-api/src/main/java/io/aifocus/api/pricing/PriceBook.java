@@ -1,5 +1,6 @@
 package io.aifocus.api.pricing;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
@@ -51,6 +52,13 @@ public final class PriceBook {
       "version", "provider", "model_pattern", "effective_from", "effective_to", "currency",
       "input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_5m_per_1m", "cache_write_1h_per_1m",
       "batch_discount", "long_context_threshold", "long_context_input_per_1m", "long_context_output_per_1m");
+  /**
+   * Optional last column (CSV) or key (YAML): the service tier a row prices ({@code priority}, {@code flex}, ...);
+   * empty = any tier. A book without it is read as before.
+   */
+  public static final String SERVICE_TIER = "service_tier";
+  private static final List<String> HEADER_WITH_TIER =
+      java.util.stream.Stream.concat(HEADER.stream(), java.util.stream.Stream.of(SERVICE_TIER)).toList();
 
   private static final DecimalType TOKENS = DataTypes.createDecimalType(15, 0);
   private static final DecimalType PER_TOKEN = DataTypes.createDecimalType(22, 16);
@@ -87,8 +95,10 @@ public final class PriceBook {
     List<Price> out = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(new StringReader(csv))) {
       String header = reader.readLine();
-      if (header == null || !split(header.replace("\uFEFF", "")).equals(HEADER)) {
-        throw bad(name, "1", "header", "expected header " + String.join(",", HEADER));
+      List<String> columns = header == null ? List.of() : split(header.replace("\uFEFF", ""));
+      if (!columns.equals(HEADER) && !columns.equals(HEADER_WITH_TIER)) {
+        throw bad(name, "1", "header", "expected header " + String.join(",", HEADER) + " (optionally followed by ,"
+            + SERVICE_TIER + ")");
       }
       String line;
       int number = 1;
@@ -98,12 +108,13 @@ public final class PriceBook {
           continue;
         }
         List<String> cells = split(line);
-        if (cells.size() != HEADER.size()) {
-          throw bad(name, String.valueOf(number), "line", "expected " + HEADER.size() + " fields, got " + cells.size());
+        if (cells.size() != columns.size()) {
+          throw bad(name, String.valueOf(number), "line", "expected " + columns.size() + " fields, got " + cells.size());
         }
         Map<String, String> row = new LinkedHashMap<>();
-        for (int i = 0; i < HEADER.size(); i++) {
-          row.put(HEADER.get(i), cells.get(i).strip());
+        row.put(SERVICE_TIER, "");
+        for (int i = 0; i < columns.size(); i++) {
+          row.put(columns.get(i), cells.get(i).strip());
         }
         out.add(price(name, String.valueOf(number), row));
       }
@@ -136,10 +147,10 @@ public final class PriceBook {
         throw bad(name, location, "entry", "expected a mapping of price book columns");
       }
       Map<String, String> row = new LinkedHashMap<>();
-      HEADER.forEach(column -> row.put(column, ""));
+      HEADER_WITH_TIER.forEach(column -> row.put(column, ""));
       for (Map.Entry<String, JsonNode> field : entry.properties()) {
-        if (!HEADER.contains(field.getKey())) {
-          throw bad(name, location, field.getKey(), "unknown key (expected one of " + String.join(", ", HEADER) + ")");
+        if (!HEADER_WITH_TIER.contains(field.getKey())) {
+          throw bad(name, location, field.getKey(), "unknown key (expected one of " + String.join(", ", HEADER_WITH_TIER) + ")");
         }
         JsonNode value = field.getValue();
         if (value.isContainerNode()) {
@@ -184,7 +195,8 @@ public final class PriceBook {
           instant(name, line, "effective_from", row.get("effective_from")),
           row.get("effective_to").isEmpty() ? Optional.empty()
               : Optional.of(instant(name, line, "effective_to", row.get("effective_to"))),
-          row.get("currency").toUpperCase(Locale.ROOT), regular, batch, lcThreshold, longContext);
+          row.get("currency").toUpperCase(Locale.ROOT), regular, batch, lcThreshold, longContext,
+          Optional.of(row.get(SERVICE_TIER)));
     } catch (IllegalArgumentException e) {
       throw bad(name, line, "line", e.getMessage());
     }
@@ -250,21 +262,38 @@ public final class PriceBook {
 
   /** The price row in effect for a charge at {@code at}: the first matching row in file order. */
   public Optional<Price> find(String provider, String model, Instant at) {
-    return prices.stream().filter(p -> p.matches(provider, model, at)).findFirst();
+    return find(provider, model, at, null);
+  }
+
+  /** The price row in effect for a charge of service tier {@code tier} (null: the source names none). */
+  public Optional<Price> find(String provider, String model, Instant at, String tier) {
+    return prices.stream().filter(p -> p.matches(provider, model, at, tier)).findFirst();
   }
 
   // ---- Spark forms ------------------------------------------------------------------------------------
 
   /** Index of the price row in effect (first match in file order), or null. */
   public Column index(Column provider, Column model, Column at) {
+    return index(provider, model, at, lit(null).cast(DataTypes.StringType));
+  }
+
+  /**
+   * Index of the price row in effect for a charge of service tier {@code tier} (a string column, null when the
+   * source names no tier): rows with a {@value #SERVICE_TIER} match only that tier, rows without one any tier.
+   */
+  public Column index(Column provider, Column model, Column at, Column tier) {
     Column p = lower(trim(provider));
     Column m = lower(trim(model));
+    Column t = lower(trim(tier));
     Column out = lit(null).cast(DataTypes.IntegerType);
     for (int i = prices.size() - 1; i >= 0; i--) {
       Price price = prices.get(i);
       Column matches = p.equalTo(lit(price.provider()))
           .and(m.rlike(price.modelRegex()))
           .and(at.geq(lit(Timestamp.from(price.effectiveFrom()))));
+      if (price.serviceTier().isPresent()) {
+        matches = matches.and(coalesce(t.equalTo(lit(price.serviceTier().get())), lit(false)));
+      }
       if (price.effectiveTo().isPresent()) {
         matches = matches.and(at.lt(lit(Timestamp.from(price.effectiveTo().get()))));
       }

@@ -89,7 +89,7 @@ public final class AnthropicUsageReader implements SourceReader {
     Column requestInput = when(Values.text(col(CONTEXT_WINDOW)).equalTo(lit(LONG_CONTEXT_WINDOW)), lit(Long.MAX_VALUE))
         .otherwise(lit(0L));
     Dataset<Row> rows = flat.withColumn(RawColumns.TOKEN_TYPE, explode(TokenRows.types(counts)))
-        .withColumn(TokenRows.READER_PRICE_INDEX, book.index(lit(PROVIDER), Values.text(col(MODEL)), start))
+        .withColumn(TokenRows.READER_PRICE_INDEX, book.index(lit(PROVIDER), Values.text(col(MODEL)), start, Values.text(col(SERVICE_TIER))))
         .withColumn(TokenRows.READER_PRICED_USAGE, book.cost(col(TokenRows.READER_PRICE_INDEX),
             col(RawColumns.TOKEN_TYPE), org.apache.spark.sql.functions.coalesce(batch, lit(false)), requestInput,
             TokenRows.tokens(counts)));

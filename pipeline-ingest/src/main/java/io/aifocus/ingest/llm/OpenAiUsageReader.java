@@ -77,7 +77,7 @@ public final class OpenAiUsageReader implements SourceReader {
     Column start = timestamp_seconds(number(START_TIME).cast(DataTypes.LongType));
     Column batch = coalesce(lower(Values.text(col(BATCH))).equalTo(lit("true")), lit(false));
     Dataset<Row> rows = flat.withColumn(RawColumns.TOKEN_TYPE, explode(TokenRows.types(counts)))
-        .withColumn(TokenRows.READER_PRICE_INDEX, book.index(lit(PROVIDER), Values.text(col(MODEL)), start))
+        .withColumn(TokenRows.READER_PRICE_INDEX, book.index(lit(PROVIDER), Values.text(col(MODEL)), start, Values.text(col(SERVICE_TIER))))
         .withColumn(TokenRows.READER_PRICED_USAGE, book.cost(col(TokenRows.READER_PRICE_INDEX),
             col(RawColumns.TOKEN_TYPE), batch, lit(0L), TokenRows.tokens(counts)));
     return new RawInput(kind(), rows, files, col(TokenRows.READER_PRICED_USAGE), date_trunc("month", start));

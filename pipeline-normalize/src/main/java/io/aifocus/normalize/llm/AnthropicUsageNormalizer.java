@@ -79,7 +79,7 @@ public final class AnthropicUsageNormalizer implements Normalizer {
         .when(type.equalTo(lit(TokenType.CACHE_WRITE_5M.id())), number(CACHE_CREATION_5M_INPUT_TOKENS))
         .when(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id())), number(CACHE_CREATION_1H_INPUT_TOKENS));
 
-    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start));
+    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, tier));
     Column index = col(PRICE_INDEX);
     FocusRow row = new FocusRow();
     TokenUsageRows.provider(row, PROVIDER);

@@ -80,7 +80,7 @@ public final class OpenAiUsageNormalizer implements Normalizer {
     Column isInput = type.equalTo(lit(TokenType.INPUT.id()));
     Column isOutput = type.equalTo(lit(TokenType.OUTPUT.id()));
 
-    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start));
+    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, Parse.text(col(SERVICE_TIER))));
     Column index = col(PRICE_INDEX);
     FocusRow row = new FocusRow();
     TokenUsageRows.provider(row, PROVIDER);
