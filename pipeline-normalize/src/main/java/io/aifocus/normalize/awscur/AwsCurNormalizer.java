@@ -50,6 +50,9 @@ public final class AwsCurNormalizer implements Normalizer {
   static final String TYPE_SAVINGS_PLAN = "Savings Plan";
   /** Marketplace product name of a third-party model sold through Amazon Bedrock; group 1 is the model. */
   static final String BEDROCK_EDITION = "(?i)^(.+?)\\s*\\(Amazon Bedrock Edition\\)\\s*$";
+  /** ServiceCategory / Subcategory of Amazon Bedrock (aws-service-subcategories.csv), for its Marketplace models. */
+  static final String AI_CATEGORY = "AI and Machine Learning";
+  static final String AI_SUBCATEGORY = "Generative AI";
   /** Usage types of Marketplace products ({@code USE1-MP:USE1_InputTokenCount-Units}): they name no model. */
   static final String MARKETPLACE_USAGE_TYPE = "(^|-)MP:";
 
@@ -137,9 +140,18 @@ public final class AwsCurNormalizer implements Normalizer {
     row.set(PUBLISHER_NAME, when(marketplace, coalesce(legalEntity, lit(MARKETPLACE))).otherwise(lit(PROVIDER)));
     row.set(HOST_PROVIDER_NAME, lit(PROVIDER));
 
-    Column serviceCategory = Lookups.lookup(CATEGORY_BY_CODE, productCode, lit("Other"));
+    // AI model charges: Amazon Bedrock's own models name the model in the usage type; third-party models sold
+    // through Bedrock are AWS Marketplace products "<model> (Amazon Bedrock Edition)" with opaque product codes
+    // and usage types that do not (USE1-MP:USE1_InputTokenCount-Units), so their model and category come from
+    // the product name.
+    Column usageType = Parse.text(col(LINE_ITEM_USAGE_TYPE));
+    Column productName = Parse.text(element_at(productMap, lit("product_name")));
+    Column bedrockEdition = marketplace.and(productName.rlike(BEDROCK_EDITION));
+    Column serviceCategory = when(bedrockEdition, lit(AI_CATEGORY))
+        .otherwise(Lookups.lookup(CATEGORY_BY_CODE, productCode, lit("Other")));
     row.set(SERVICE_CATEGORY, serviceCategory);
-    Column listedSub = Lookups.lookup(SUBCATEGORY_BY_CODE, productCode);
+    Column listedSub = when(bedrockEdition, lit(AI_SUBCATEGORY))
+        .otherwise(Lookups.lookup(SUBCATEGORY_BY_CODE, productCode));
     row.set(SERVICE_SUBCATEGORY, coalesce(listedSub, concat(lit("Other ("), serviceCategory, lit(")"))));
     row.set(SERVICE_NAME, coalesce(
         Parse.text(element_at(productMap, lit("product_name"))),
@@ -211,12 +223,6 @@ public final class AwsCurNormalizer implements Normalizer {
     Column costCategories = coalesce(col(COST_CATEGORY), Lookups.emptyStringMap());
     row.set(TAGS, Tags.json(col(RESOURCE_TAGS)));
     row.set(ExtensionColumns.TEAM, Tags.team(map_concat(Tags.nonBlank(tagMap), Tags.nonBlank(costCategories)), context.teamTagKeys()));
-    // AI model charges: Amazon Bedrock's own models name the model in the usage type; third-party models sold
-    // through Bedrock are AWS Marketplace products "<model> (Amazon Bedrock Edition)" whose usage types do not
-    // (USE1-MP:USE1_InputTokenCount-Units), so their model comes from the product name.
-    Column usageType = Parse.text(col(LINE_ITEM_USAGE_TYPE));
-    Column productName = Parse.text(element_at(productMap, lit("product_name")));
-    Column bedrockEdition = marketplace.and(productName.rlike(BEDROCK_EDITION));
     Column bedrock = productCode.equalTo(lit("AmazonBedrock")).or(marketplace
         .and(usageType.rlike("(?i)tokens?")).and(usageType.rlike(MARKETPLACE_USAGE_TYPE).unary_$bang()));
     row.set(ExtensionColumns.MODEL, coalesce(

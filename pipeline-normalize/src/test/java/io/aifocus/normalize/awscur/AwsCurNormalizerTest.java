@@ -256,6 +256,9 @@ class AwsCurNormalizerTest {
         .isEqualTo(rows.get("first-party").<String>getAs(ExtensionColumns.MODEL)).isEqualTo("claude3.5sonnet");
     assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_NAME)).isEqualTo("Claude 3.5 Sonnet (Amazon Bedrock Edition)");
     assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_PROVIDER_NAME)).isEqualTo("Anthropic, PBC");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_CATEGORY)).isEqualTo("AI and Machine Learning");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_SUBCATEGORY)).isEqualTo("Generative AI");
+    assertThat(rows.get("saas").<String>getAs(FocusColumns.SERVICE_CATEGORY)).isEqualTo("Other");
     // a Marketplace usage type names no model: without the product name it is no model charge it can name
     assertThat(rows.get("no-name").<String>getAs(ExtensionColumns.MODEL)).isEqualTo(CostAndUsageTable.NO_MODEL);
     assertThat(rows.get("saas").<String>getAs(ExtensionColumns.MODEL)).isEqualTo(CostAndUsageTable.NO_MODEL);
