@@ -51,6 +51,20 @@ public final class ModelIds {
         .otherwise(s);
   }
 
+  /**
+   * The normalized model of a product name such as {@code Claude 3.5 Sonnet} (AWS Marketplace "(Amazon Bedrock
+   * Edition)" products): lower case, spaces dropped, other separators {@code -}, so it equals the id of the same
+   * model in Bedrock usage types ({@code USE1-Claude3.5Sonnet-input-tokens} → {@code claude3.5sonnet}).
+   */
+  public static Column fromProductName(Column name) {
+    Column s = regexp_replace(lower(name), lit("\\s+"), lit(""));
+    s = regexp_replace(s, lit(PROVIDER_PREFIX), lit(""));
+    s = regexp_replace(s, lit("[^a-z0-9.]+"), lit("-"));
+    s = regexp_replace(s, lit("(^-+|-+$)"), lit(""));
+    return when(name.isNull().or(s.equalTo(lit(""))), lit(null).cast(org.apache.spark.sql.types.DataTypes.StringType))
+        .otherwise(s);
+  }
+
   /** Plain-Java form of {@link #fromUsageType(Column)}, for tests and config. */
   public static String normalize(String raw) {
     String s = raw.strip().replaceAll(REGION_PREFIX, "");

@@ -33,6 +33,10 @@ public final class ExtensionColumns {
   public static final String EFFECTIVE_COST_IN_REPORTING_CURRENCY = "x_EffectiveCostInReportingCurrency";
   public static final String SOURCE_RECORDS = "x_SourceRecords";
   public static final String WORKFLOW_RUN_ID = "x_WorkflowRunId";
+  public static final String DISCOUNTS = "x_Discounts";
+  public static final String SPLIT_PARENT_RESOURCE_ID = "x_SplitParentResourceId";
+  public static final String SPLIT_COST = "x_SplitCost";
+  public static final String SPLIT_UNUSED_COST = "x_SplitUnusedCost";
 
   private ExtensionColumns() {}
 }

@@ -111,4 +111,32 @@ class AwsCurReaderTest {
         .hasMessage("AIF-1002 MISSING_REQUIRED_COLUMN: " + file + ": missing required column "
             + "'line_item_currency_code' (source kind aws-cur; legacy name 'lineItem/CurrencyCode')");
   }
+
+  @Test
+  void readsCur2CsvDiscountMapAndSplitColumns(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path file = dir.resolve("cur2.csv");
+    Files.writeString(file, String.join("\n",
+        "bill_payer_account_id,bill_billing_period_start_date,bill_billing_period_end_date,line_item_line_item_type,"
+            + "line_item_usage_start_date,line_item_usage_end_date,line_item_product_code,line_item_currency_code,"
+            + "line_item_unblended_cost,discount,discount_total_discount,split_line_item_parent_resource_id,"
+            + "split_line_item_split_cost,split_line_item_unused_cost",
+        "1,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,Usage,2026-11-05T10:00:00Z,2026-11-05T11:00:00Z,AmazonEKS,USD,"
+            + "0.0,,,i-0abc,0.3146538462,7.2612426E-2",
+        "1,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,Usage,2026-11-05T10:00:00Z,2026-11-05T11:00:00Z,AmazonEC2,USD,"
+            + "1.212,\"{\"\"total_discount\"\":-0.0606,\"\"private_rate_discount\"\":-6.06E-2}\",-0.0606,,,",
+        ""));
+    List<Row> rows = reader.load(spark, SourceSpec.of(SourceKind.AWS_CUR, file.toString())).rows()
+        .orderBy(AwsCurColumns.LINE_ITEM_PRODUCT_CODE).collectAsList();
+    Row node = rows.get(0);
+    // JSON numbers of the CSV map come back as Spark's JSON parser writes them (through a double: the map's type
+    // in CUR 2.0, so no precision the source had is lost); the normalizer parses them as decimals
+    assertThat(node.<String, String>getJavaMap(node.fieldIndex(AwsCurColumns.DISCOUNT)))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("total_discount", "-0.0606", "private_rate_discount", "-0.0606"));
+    assertThat(node.<String>getAs(AwsCurColumns.DISCOUNT_TOTAL_DISCOUNT)).isEqualTo("-0.0606");
+    Row pod = rows.get(1);
+    assertThat(pod.isNullAt(pod.fieldIndex(AwsCurColumns.DISCOUNT))).isTrue();
+    assertThat(pod.<String>getAs(AwsCurColumns.SPLIT_LINE_ITEM_PARENT_RESOURCE_ID)).isEqualTo("i-0abc");
+    assertThat(pod.<String>getAs(AwsCurColumns.SPLIT_LINE_ITEM_SPLIT_COST)).isEqualTo("0.3146538462");
+    assertThat(pod.<String>getAs(AwsCurColumns.SPLIT_LINE_ITEM_UNUSED_COST)).isEqualTo("7.2612426E-2");
+  }
 }

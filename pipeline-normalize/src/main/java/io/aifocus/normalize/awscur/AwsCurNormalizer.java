@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_concat;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.when;
 
 import io.aifocus.api.NormalizeContext;
@@ -47,6 +48,13 @@ public final class AwsCurNormalizer implements Normalizer {
   static final String MARKETPLACE = "AWS Marketplace";
   static final String TYPE_RESERVED_INSTANCE = "Reserved Instance";
   static final String TYPE_SAVINGS_PLAN = "Savings Plan";
+  /** Marketplace product name of a third-party model sold through Amazon Bedrock; group 1 is the model. */
+  static final String BEDROCK_EDITION = "(?i)^(.+?)\\s*\\(Amazon Bedrock Edition\\)\\s*$";
+  /** ServiceCategory / Subcategory of Amazon Bedrock (aws-service-subcategories.csv), for its Marketplace models. */
+  static final String AI_CATEGORY = "AI and Machine Learning";
+  static final String AI_SUBCATEGORY = "Generative AI";
+  /** Usage types of Marketplace products ({@code USE1-MP:USE1_InputTokenCount-Units}): they name no model. */
+  static final String MARKETPLACE_USAGE_TYPE = "(^|-)MP:";
 
   private static final Map<String, String> CATEGORY_BY_CODE =
       merged(
@@ -101,7 +109,13 @@ public final class AwsCurNormalizer implements Normalizer {
     row.set(EFFECTIVE_COST, effectiveCost(types, billed, riEffective, riUnusedUpfront, riUnusedRecurring,
         spEffective, spTotal, spUsed, riArn, zero));
     row.set(LIST_COST, coalesce(publicCost, billed));
-    row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero)).otherwise(coalesce(netCost, billed)));
+    // CUR 2.0 discount map: the row's own discounts when AWS does not deliver them as discount line items
+    // (the two shapes are alternatives). Never read on a discount line item, so a discount is never counted twice.
+    Column discountMap = when(types.isDiscount().unary_$bang(), Discounts.amounts(col(AwsCurColumns.DISCOUNT)));
+    Column discountTotal = when(types.isDiscount().unary_$bang(),
+        Discounts.total(Parse.decimal(col(DISCOUNT_TOTAL_DISCOUNT)), discountMap));
+    row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero))
+        .otherwise(coalesce(netCost, Discounts.exactSum(billed, discountTotal), billed)));
     row.set(BILLING_CURRENCY, currency);
     row.set(io.aifocus.schema.FocusColumns.PRICING_CURRENCY, currency);
     row.set(BILLING_ACCOUNT_ID, Parse.text(col(BILL_PAYER_ACCOUNT_ID)));
@@ -126,9 +140,18 @@ public final class AwsCurNormalizer implements Normalizer {
     row.set(PUBLISHER_NAME, when(marketplace, coalesce(legalEntity, lit(MARKETPLACE))).otherwise(lit(PROVIDER)));
     row.set(HOST_PROVIDER_NAME, lit(PROVIDER));
 
-    Column serviceCategory = Lookups.lookup(CATEGORY_BY_CODE, productCode, lit("Other"));
+    // AI model charges: Amazon Bedrock's own models name the model in the usage type; third-party models sold
+    // through Bedrock are AWS Marketplace products "<model> (Amazon Bedrock Edition)" with opaque product codes
+    // and usage types that do not (USE1-MP:USE1_InputTokenCount-Units), so their model and category come from
+    // the product name.
+    Column usageType = Parse.text(col(LINE_ITEM_USAGE_TYPE));
+    Column productName = Parse.text(element_at(productMap, lit("product_name")));
+    Column bedrockEdition = marketplace.and(productName.rlike(BEDROCK_EDITION));
+    Column serviceCategory = when(bedrockEdition, lit(AI_CATEGORY))
+        .otherwise(Lookups.lookup(CATEGORY_BY_CODE, productCode, lit("Other")));
     row.set(SERVICE_CATEGORY, serviceCategory);
-    Column listedSub = Lookups.lookup(SUBCATEGORY_BY_CODE, productCode);
+    Column listedSub = when(bedrockEdition, lit(AI_SUBCATEGORY))
+        .otherwise(Lookups.lookup(SUBCATEGORY_BY_CODE, productCode));
     row.set(SERVICE_SUBCATEGORY, coalesce(listedSub, concat(lit("Other ("), serviceCategory, lit(")"))));
     row.set(SERVICE_NAME, coalesce(
         Parse.text(element_at(productMap, lit("product_name"))),
@@ -200,10 +223,11 @@ public final class AwsCurNormalizer implements Normalizer {
     Column costCategories = coalesce(col(COST_CATEGORY), Lookups.emptyStringMap());
     row.set(TAGS, Tags.json(col(RESOURCE_TAGS)));
     row.set(ExtensionColumns.TEAM, Tags.team(map_concat(Tags.nonBlank(tagMap), Tags.nonBlank(costCategories)), context.teamTagKeys()));
-    Column bedrock = productCode.equalTo(lit("AmazonBedrock")).or(marketplace.and(
-        Parse.text(col(LINE_ITEM_USAGE_TYPE)).rlike("(?i)tokens?")));
+    Column bedrock = productCode.equalTo(lit("AmazonBedrock")).or(marketplace
+        .and(usageType.rlike("(?i)tokens?")).and(usageType.rlike(MARKETPLACE_USAGE_TYPE).unary_$bang()));
     row.set(ExtensionColumns.MODEL, coalesce(
-        when(bedrock, ModelIds.fromUsageType(Parse.text(col(LINE_ITEM_USAGE_TYPE)))),
+        when(bedrockEdition, ModelIds.fromProductName(regexp_extract(productName, BEDROCK_EDITION, 1))),
+        when(bedrock, ModelIds.fromUsageType(usageType)),
         lit(CostAndUsageTable.NO_MODEL)));
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
@@ -214,6 +238,16 @@ public final class AwsCurNormalizer implements Normalizer {
     row.set(ExtensionColumns.OPERATION, Parse.text(col(LINE_ITEM_OPERATION)));
     row.set(ExtensionColumns.LINE_ITEM_TYPE, type);
     row.set(ExtensionColumns.SOURCE_RECORD_ID, Parse.text(col(IDENTITY_LINE_ITEM_ID)));
+    row.set(ExtensionColumns.DISCOUNTS, Discounts.json(discountMap));
+    // EKS/ECS split cost allocation: pod rows keep the bill's own amounts (0); their shares of the parent
+    // instance's cost are carried beside them, never added to BilledCost (docs/sources/aws-cur.md)
+    Column parent = Parse.text(col(SPLIT_LINE_ITEM_PARENT_RESOURCE_ID));
+    Column splitCost = Parse.decimal(col(SPLIT_LINE_ITEM_SPLIT_COST));
+    Column unusedCost = Parse.decimal(col(SPLIT_LINE_ITEM_UNUSED_COST));
+    Column splitRow = parent.isNotNull().or(splitCost.isNotNull()).or(unusedCost.isNotNull());
+    row.set(ExtensionColumns.SPLIT_PARENT_RESOURCE_ID, parent);
+    row.set(ExtensionColumns.SPLIT_COST, when(splitRow, coalesce(splitCost, zero)));
+    row.set(ExtensionColumns.SPLIT_UNUSED_COST, when(splitRow, coalesce(unusedCost, zero)));
 
     Rejections rejections = new Rejections();
     for (RawColumn column : schema.scalarColumns()) {

@@ -15,6 +15,9 @@ final class LineItemTypes {
   static final List<String> CREDIT =
       List.of("Credit", "Refund", "BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount",
           "DistributorDiscount", "EdpDiscount");
+  /** Discount line items: they carry a discount as their own (negative) cost. */
+  static final List<String> DISCOUNT =
+      List.of("BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount", "DistributorDiscount", "EdpDiscount");
   static final List<String> KNOWN = concat(USAGE, PURCHASE, CREDIT, List.of("Tax"));
 
   private final Column type;
@@ -29,6 +32,10 @@ final class LineItemTypes {
 
   Column isTax() {
     return type.equalTo(lit("Tax"));
+  }
+
+  Column isDiscount() {
+    return type.isin(DISCOUNT.toArray());
   }
 
   Column coveredByReservation() {
@@ -56,8 +63,7 @@ final class LineItemTypes {
   Column chargeFrequency() {
     return when(type.isin(USAGE.toArray()), lit("Usage-Based"))
         .when(type.isin("RIFee", "SavingsPlanRecurringFee"), lit("Recurring"))
-        .when(type.isin("BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount", "DistributorDiscount",
-            "EdpDiscount"), lit("Usage-Based"))
+        .when(isDiscount(), lit("Usage-Based"))
         .otherwise(lit("One-Time"));
   }
 

@@ -39,11 +39,22 @@ class AwsCurNormalizerTest {
 
   /** One raw row: the given scalar values (strings), tags, everything else null. */
   private static Object[] raw(Map<String, String> values, Map<String, String> tags, Map<String, String> costCategory) {
+    return raw(values, tags, costCategory, null, null);
+  }
+
+  /** One raw row with the product and discount maps too (the reader's map&lt;string,string&gt; form). */
+  private static Object[] raw(Map<String, String> values, Map<String, String> tags, Map<String, String> costCategory,
+      Map<String, String> product, Map<String, String> discount) {
     List<Object> cells = new ArrayList<>();
     for (RawColumn column : SCHEMA.columns()) {
       if (column.isMap()) {
-        Map<String, String> m = column.name().equals(AwsCurColumns.RESOURCE_TAGS) ? tags
-            : column.name().equals(AwsCurColumns.COST_CATEGORY) ? costCategory : null;
+        Map<String, String> m = switch (column.name()) {
+          case AwsCurColumns.RESOURCE_TAGS -> tags;
+          case AwsCurColumns.COST_CATEGORY -> costCategory;
+          case AwsCurColumns.PRODUCT -> product;
+          case AwsCurColumns.DISCOUNT -> discount;
+          default -> null;
+        };
         cells.add(m == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(m));
       } else {
         cells.add(values.get(column.name()));
@@ -165,5 +176,125 @@ class AwsCurNormalizerTest {
     Row q = normalize(List.<Object[]>of(raw(corrupt, null, null))).quarantine().first();
     assertThat(q.<String>getAs(QuarantineTable.ERROR_CODE)).isEqualTo("AIF-1005 MALFORMED_RECORD");
     assertThat(q.<String>getAs(QuarantineTable.RAW_RECORD)).isEqualTo("a,b,\"c");
+  }
+
+  @Test
+  void discountMapFeedsContractedCostAndIsNeverReadOnDiscountLineItems() {
+    Map<String, String> usage = base("Usage", "2.5");
+    usage.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "usage");
+    Map<String, String> perTypeOnly = base("Usage", "1.0");
+    perTypeOnly.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "per-type");
+    Map<String, String> withNet = base("Usage", "4.0");
+    withNet.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "net");
+    withNet.put(AwsCurColumns.LINE_ITEM_NET_UNBLENDED_COST, "3.7");
+    Map<String, String> discountLine = base("PrivateRateDiscount", "-0.3");
+    discountLine.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "discount-line");
+    Map<String, String> scalarTotal = base("Usage", "10");
+    scalarTotal.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "scalar");
+    scalarTotal.put(AwsCurColumns.DISCOUNT_TOTAL_DISCOUNT, "-1.000000000001");
+    NormalizeResult result = normalize(List.<Object[]>of(
+        raw(usage, null, null, null, Map.of("total_discount", "-0.2875", "private_rate_discount", "-0.25",
+            "bundled_discount", "-0.0375", "note", "not an amount")),
+        raw(perTypeOnly, null, null, null, Map.of("edp_discount", "-0.05", "spp_discount", "-1.0E-4")),
+        raw(withNet, null, null, null, Map.of("total_discount", "-0.3")),
+        raw(discountLine, null, null, null, Map.of("total_discount", "-0.3")),
+        raw(scalarTotal, null, null, null, null)));
+    assertThat(result.quarantine().count()).isZero();
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : result.focus().collectAsList()) {
+      rows.put(r.getAs(ExtensionColumns.SOURCE_RECORD_ID), r);
+    }
+    // BilledCost and EffectiveCost stay the line's unblended cost; ContractedCost = unblended + the total
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("2.5");
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("2.5");
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("2.2125");
+    assertThat(rows.get("usage").<String>getAs(ExtensionColumns.DISCOUNTS)).isEqualTo(
+        "{\"bundled_discount\":-0.037500000000,\"private_rate_discount\":-0.250000000000,"
+            + "\"total_discount\":-0.287500000000}");
+    // without a total key, the per-type amounts are summed (exactly, scientific notation included)
+    assertThat(rows.get("per-type").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("0.9499");
+    // AWS's own net cost wins over the map
+    assertThat(rows.get("net").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("3.7");
+    // a discount line item already is the discount: its map is ignored
+    Row line = rows.get("discount-line");
+    assertThat(line.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("-0.3");
+    assertThat(line.<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("-0.3");
+    assertThat(line.<String>getAs(ExtensionColumns.DISCOUNTS)).isNull();
+    assertThat(line.<String>getAs(FocusColumns.CHARGE_CATEGORY)).isEqualTo("Credit");
+    // the scalar discount_total_discount column, added at 12 decimals without rounding
+    assertThat(rows.get("scalar").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("8.999999999999");
+    assertThat(rows.get("scalar").<String>getAs(ExtensionColumns.DISCOUNTS)).isNull();
+  }
+
+  @Test
+  void marketplaceBedrockEditionModelsComeFromTheProductName() {
+    Map<String, String> claude = base("Usage", "0.75");
+    claude.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "claude");
+    claude.put(AwsCurColumns.BILL_BILLING_ENTITY, "AWS Marketplace");
+    claude.put(AwsCurColumns.LINE_ITEM_LEGAL_ENTITY, "Anthropic, PBC");
+    claude.put(AwsCurColumns.LINE_ITEM_PRODUCT_CODE, "a1b2c3d4e5f6g7h8i9j0k1l2m");
+    claude.put(AwsCurColumns.LINE_ITEM_USAGE_TYPE, "USE1-MP:USE1_OutputTokenCount-Units");
+    Map<String, String> noName = new HashMap<>(claude);
+    noName.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "no-name");
+    Map<String, String> saas = new HashMap<>(claude);
+    saas.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "saas");
+    saas.put(AwsCurColumns.LINE_ITEM_USAGE_TYPE, "USE1-MP:USE1_Hosts-Units");
+    Map<String, String> firstParty = base("Usage", "0.5");
+    firstParty.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "first-party");
+    firstParty.put(AwsCurColumns.LINE_ITEM_PRODUCT_CODE, "AmazonBedrock");
+    firstParty.put(AwsCurColumns.LINE_ITEM_USAGE_TYPE, "USE1-Claude3.5Sonnet-input-tokens");
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : normalize(List.<Object[]>of(
+        raw(claude, null, null, Map.of("product_name", "Claude 3.5 Sonnet (Amazon Bedrock Edition)"), null),
+        raw(noName, null, null, null, null),
+        raw(saas, null, null, Map.of("product_name", "Acme Observability Pro"), null),
+        raw(firstParty, null, null, Map.of("product_name", "Amazon Bedrock"), null))).focus().collectAsList()) {
+      rows.put(r.getAs(ExtensionColumns.SOURCE_RECORD_ID), r);
+    }
+    Row marketplace = rows.get("claude");
+    assertThat(marketplace.<String>getAs(ExtensionColumns.MODEL))
+        .isEqualTo(rows.get("first-party").<String>getAs(ExtensionColumns.MODEL)).isEqualTo("claude3.5sonnet");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_NAME)).isEqualTo("Claude 3.5 Sonnet (Amazon Bedrock Edition)");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_PROVIDER_NAME)).isEqualTo("Anthropic, PBC");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_CATEGORY)).isEqualTo("AI and Machine Learning");
+    assertThat(marketplace.<String>getAs(FocusColumns.SERVICE_SUBCATEGORY)).isEqualTo("Generative AI");
+    assertThat(rows.get("saas").<String>getAs(FocusColumns.SERVICE_CATEGORY)).isEqualTo("Other");
+    // a Marketplace usage type names no model: without the product name it is no model charge it can name
+    assertThat(rows.get("no-name").<String>getAs(ExtensionColumns.MODEL)).isEqualTo(CostAndUsageTable.NO_MODEL);
+    assertThat(rows.get("saas").<String>getAs(ExtensionColumns.MODEL)).isEqualTo(CostAndUsageTable.NO_MODEL);
+  }
+
+  @Test
+  void splitCostAllocationRowsCarryTheirSharesBesideTheirOwnZeroCost() {
+    Map<String, String> parent = base("Usage", "1.212");
+    parent.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "parent");
+    parent.put(AwsCurColumns.LINE_ITEM_RESOURCE_ID, "i-0abc");
+    Map<String, String> pod = base("Usage", "0");
+    pod.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "pod");
+    pod.put(AwsCurColumns.LINE_ITEM_PRODUCT_CODE, "AmazonEKS");
+    pod.put(AwsCurColumns.LINE_ITEM_RESOURCE_ID, "arn:aws:eks:us-east-1:111122223333:pod/c/ns/p/uid");
+    pod.put(AwsCurColumns.SPLIT_LINE_ITEM_PARENT_RESOURCE_ID, "i-0abc");
+    pod.put(AwsCurColumns.SPLIT_LINE_ITEM_SPLIT_COST, "0.4444444444");
+    pod.put(AwsCurColumns.SPLIT_LINE_ITEM_UNUSED_COST, "0.1");
+    Map<String, String> badShare = base("Usage", "0");
+    badShare.put(AwsCurColumns.SPLIT_LINE_ITEM_SPLIT_COST, "n/a");
+    NormalizeResult result = normalize(List.<Object[]>of(raw(parent, null, null), raw(pod, null, null),
+        raw(badShare, null, null)));
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : result.focus().collectAsList()) {
+      rows.put(r.getAs(ExtensionColumns.SOURCE_RECORD_ID), r);
+    }
+    assertThat(rows).containsOnlyKeys("parent", "pod");
+    assertThat(rows.get("parent").<String>getAs(ExtensionColumns.SPLIT_PARENT_RESOURCE_ID)).isNull();
+    assertThat(rows.get("parent").<BigDecimal>getAs(ExtensionColumns.SPLIT_COST)).isNull();
+    Row podRow = rows.get("pod");
+    assertThat(podRow.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("0");
+    assertThat(podRow.<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("0");
+    assertThat(podRow.<String>getAs(ExtensionColumns.SPLIT_PARENT_RESOURCE_ID)).isEqualTo("i-0abc");
+    assertThat(podRow.<BigDecimal>getAs(ExtensionColumns.SPLIT_COST)).isEqualByComparingTo("0.4444444444");
+    assertThat(podRow.<BigDecimal>getAs(ExtensionColumns.SPLIT_UNUSED_COST)).isEqualByComparingTo("0.1");
+    Row q = result.quarantine().first();
+    assertThat(q.<String>getAs(QuarantineTable.SOURCE_FIELD)).isEqualTo(AwsCurColumns.SPLIT_LINE_ITEM_SPLIT_COST);
+    assertThat(q.<String>getAs(QuarantineTable.ERROR_CODE)).isEqualTo("AIF-2001 UNPARSABLE_NUMBER");
   }
 }

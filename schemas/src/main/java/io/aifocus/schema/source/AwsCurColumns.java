@@ -59,9 +59,18 @@ public final class AwsCurColumns {
   public static final String SAVINGS_PLAN_TOTAL_COMMITMENT_TO_DATE = "savings_plan_total_commitment_to_date";
   public static final String SAVINGS_PLAN_USED_COMMITMENT = "savings_plan_used_commitment";
   public static final String SAVINGS_PLAN_OFFERING_TYPE = "savings_plan_offering_type";
+  public static final String DISCOUNT_TOTAL_DISCOUNT = "discount_total_discount";
+  public static final String SPLIT_LINE_ITEM_PARENT_RESOURCE_ID = "split_line_item_parent_resource_id";
+  public static final String SPLIT_LINE_ITEM_SPLIT_USAGE = "split_line_item_split_usage";
+  public static final String SPLIT_LINE_ITEM_SPLIT_USAGE_RATIO = "split_line_item_split_usage_ratio";
+  public static final String SPLIT_LINE_ITEM_SPLIT_COST = "split_line_item_split_cost";
+  public static final String SPLIT_LINE_ITEM_UNUSED_COST = "split_line_item_unused_cost";
   public static final String PRODUCT = "product";
   public static final String RESOURCE_TAGS = "resource_tags";
   public static final String COST_CATEGORY = "cost_category";
+  public static final String DISCOUNT = "discount";
+  /** Key of the {@code discount} map holding the sum of the row's discounts. */
+  public static final String DISCOUNT_TOTAL_KEY = "total_discount";
 
   private AwsCurColumns() {}
 }
