@@ -16,7 +16,12 @@ import io.aifocus.allocate.credits.BurnDown.LedgerDay;
 import io.aifocus.allocate.credits.Consumption;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
+import io.aifocus.allocate.credits.Reservations;
+import io.aifocus.allocate.credits.SpendCommitments;
+import io.aifocus.api.credits.Commitment;
 import io.aifocus.api.credits.Grant;
+import io.aifocus.api.credits.ProvisionedThroughput;
+import io.aifocus.api.credits.SpendCommitment;
 import io.aifocus.schema.ContractCommitmentColumns;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
@@ -34,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,6 +72,8 @@ final class CreditsRun {
   static final ConsumptionRules RULES = ConsumptionRules.load();
 
   private static final String USAGE = "Usage";
+  /** The custom ContractApplied key of a commitment that changed the row's cost: its share of EffectiveCost. */
+  private static final String AMORTIZED_KEY = "x_AmortizedCost";
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
@@ -107,9 +113,15 @@ final class CreditsRun {
         .add("run_id", DataTypes.StringType, false);
   }
 
-  Result run(List<Grant> grants, String runId, Instant ingestedAt) {
-    LocalDate from = grants.stream().map(Grant::start).min(Comparator.naturalOrder()).orElseThrow().withDayOfMonth(1);
-    LocalDate to = grants.stream().map(Grant::end).max(Comparator.naturalOrder()).orElseThrow();
+  Result run(List<Commitment> commitments, String runId, Instant ingestedAt) {
+    List<Grant> grants = commitments.stream().filter(Grant.class::isInstance).map(Grant.class::cast).toList();
+    List<SpendCommitment> spends = commitments.stream().filter(SpendCommitment.class::isInstance)
+        .map(SpendCommitment.class::cast).toList();
+    List<ProvisionedThroughput> reservations = commitments.stream().filter(ProvisionedThroughput.class::isInstance)
+        .map(ProvisionedThroughput.class::cast).toList();
+    LocalDate from = commitments.stream().map(Commitment::start).min(Comparator.naturalOrder()).orElseThrow()
+        .withDayOfMonth(1);
+    LocalDate to = commitments.stream().map(Commitment::end).max(Comparator.naturalOrder()).orElseThrow();
     String usageScope = consumptionScope();
     String replaced = usageScope + " AND " + FocusColumns.BILLING_PERIOD_START + " >= TIMESTAMP '" + from
         + " 00:00:00' AND " + FocusColumns.BILLING_PERIOD_START + " < TIMESTAMP '" + to + " 00:00:00'";
@@ -136,8 +148,8 @@ final class CreditsRun {
       }
       usage.sort(order);
     }
-    progress.stage("credits: %d grant(s), %d LLM usage row(s) from %s to %s, data up to %s", grants.size(),
-        usage.size(), from, to, asOf);
+    progress.stage("credits: %d commitment(s), %d LLM usage row(s) from %s to %s, data up to %s",
+        commitments.size(), usage.size(), from, to, asOf);
 
     Fields f = new Fields(schema);
     // every row back to what its source wrote (an earlier credits run may have applied other grants)
@@ -160,7 +172,7 @@ final class CreditsRun {
         usageDays.add(dayKey(r, f, key));
       }
     }
-    List<Consumption> consumption = new ArrayList<>();
+    Consumption[] consumption = new Consumption[usage.size()];
     int shadowed = 0;
     for (int i = 0; i < usage.size(); i++) {
       Row r = usage.get(i);
@@ -173,7 +185,7 @@ final class CreditsRun {
         continue;
       }
       Optional<BigDecimal> tokens = RULES.tokens(f.str(r, FocusColumns.CONSUMED_UNIT), f.dec(r, FocusColumns.CONSUMED_QUANTITY));
-      consumption.add(new Consumption(i, keys.get(i),
+      consumption[i] = (new Consumption(i, keys.get(i),
           String.valueOf(f.str(r, FocusColumns.BILLING_ACCOUNT_ID)), Optional.ofNullable(f.str(r, FocusColumns.SUB_ACCOUNT_ID)),
           String.valueOf(f.str(r, ExtensionColumns.TEAM)), (Instant) r.get(f.i(FocusColumns.CHARGE_PERIOD_START)),
           tokens.filter(t -> t.signum() >= 0), cost, String.valueOf(f.str(r, FocusColumns.BILLING_CURRENCY))));
@@ -182,34 +194,83 @@ final class CreditsRun {
       progress.stage("credits: %d cost-report row(s) left on demand: their provider day has usage rows (the same spend)",
           shadowed);
     }
-    BurnDown.Result burn = BurnDown.run(grants, consumption, asOf, RULES::canonical);
+    Map<String, Commitment> byId = new LinkedHashMap<>();
+    commitments.forEach(g -> byId.put(g.id(), g));
+    Map<Integer, List<Applied>> applied = new java.util.TreeMap<>();
+    // 1. provisioned-throughput reservations cover their model's tokens up to each hour's capacity
+    List<Reservations.ModelUsage> modelUsage = new ArrayList<>();
+    for (Consumption c : consumption) {
+      Row r = c == null ? null : usage.get(c.index());
+      if (c != null && f.str(r, ExtensionColumns.MODEL) != null && !r.isNullAt(f.i(FocusColumns.CHARGE_PERIOD_END))) {
+        modelUsage.add(new Reservations.ModelUsage(c, f.str(r, ExtensionColumns.MODEL),
+            (Instant) r.get(f.i(FocusColumns.CHARGE_PERIOD_END))));
+      }
+    }
+    Reservations.Result pt = Reservations.run(reservations, modelUsage, asOf, RULES::canonical);
+    for (Reservations.Cover c : pt.covers()) {
+      applied.computeIfAbsent(c.index(), k -> new ArrayList<>()).add(new Applied(byId.get(c.reservationId()),
+          c.coveredCost(), c.coveredCost(), c.unitHours(), Reservations.HOURS, c.unitHours(),
+          Optional.of(c.amortizedCost())));
+    }
+    // 2. prepaid grants burn what the reservations left
+    Map<Integer, BigDecimal> ptTokens = new HashMap<>();
+    pt.covers().forEach(c -> ptTokens.merge(c.index(), c.tokens(), BigDecimal::add));
+    List<Consumption> forGrants = new ArrayList<>();
+    for (Consumption c : consumption) {
+      if (c != null) {
+        forGrants.add(less(c, applied.getOrDefault(c.index(), List.of()), ptTokens.getOrDefault(c.index(), BigDecimal.ZERO)));
+      }
+    }
+    BurnDown.Result burn = BurnDown.run(grants, forGrants, asOf, RULES::canonical);
+    for (Application a : burn.applications()) {
+      Grant g = (Grant) byId.get(a.grantId());
+      applied.computeIfAbsent(a.index(), k -> new ArrayList<>()).add(new Applied(g, a.coveredCost(), a.coveredCost(),
+          a.coveredTokens().orElse(a.coveredCost()), a.coveredTokens().isPresent() ? Grant.TOKENS : g.currency(),
+          a.quantity(), Optional.of(a.amortizedCost())));
+    }
+    // 3. spend commitments count what is billed after both toward their minimum
+    List<Consumption> forSpend = new ArrayList<>();
+    for (Consumption c : consumption) {
+      if (c != null) {
+        BigDecimal reduced = applied.getOrDefault(c.index(), List.of()).stream().map(Applied::reduction)
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+        forSpend.add(new Consumption(c.index(), c.provider(), c.billingAccountId(), c.subAccountId(), c.team(),
+            c.chargePeriodStart(), Optional.empty(), c.onDemandCost().subtract(reduced), c.currency()));
+      }
+    }
+    SpendCommitments.Result spend = SpendCommitments.run(spends, forSpend, asOf, RULES::canonical);
+    for (SpendCommitments.Count k : spend.counts()) {
+      SpendCommitment sc = (SpendCommitment) byId.get(k.commitmentId());
+      applied.computeIfAbsent(k.index(), x -> new ArrayList<>()).add(new Applied(sc, k.amount(), BigDecimal.ZERO,
+          k.amount(), sc.currency(), k.amount(), Optional.empty()));
+    }
 
-    Map<String, Grant> byId = new LinkedHashMap<>();
-    grants.forEach(g -> byId.put(g.id(), g));
-    Map<Integer, List<Application>> applied = burn.applications().stream()
-        .collect(Collectors.groupingBy(Application::index, LinkedHashMap::new, Collectors.toList()));
     List<Row> out = new ArrayList<>();
     BigDecimal onDemandIn = BigDecimal.ZERO;
     BigDecimal billedOut = BigDecimal.ZERO;
     BigDecimal coveredOut = BigDecimal.ZERO;
+    int coveredRows = 0;
     for (int i = 0; i < usage.size(); i++) {
       Row r = usage.get(i);
-      List<Application> apps = applied.getOrDefault(i, List.of());
-      Row rewritten = rewriteUsage(r, f, apps, byId);
+      List<Applied> apps = applied.getOrDefault(i, List.of());
+      coveredRows += apps.stream().anyMatch(a -> a.amortized().isPresent()) ? 1 : 0;
+      Row rewritten = rewriteUsage(r, f, apps);
       BigDecimal cost = f.dec(r, FocusColumns.BILLED_COST);
       if (cost != null) {
         onDemandIn = onDemandIn.add(cost);
         billedOut = billedOut.add(f.dec(rewritten, FocusColumns.BILLED_COST));
-        coveredOut = coveredOut.add(apps.stream().map(Application::coveredCost).reduce(BigDecimal.ZERO, BigDecimal::add));
+        coveredOut = coveredOut.add(apps.stream().map(Applied::reduction).reduce(BigDecimal.ZERO, BigDecimal::add));
       }
       out.add(rewritten);
     }
     if (onDemandIn.compareTo(billedOut.add(coveredOut)) != 0) {
       throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: on-demand cost "
-          + onDemandIn.toPlainString() + " != billed " + billedOut.toPlainString() + " + covered by grants "
-          + coveredOut.toPlainString());
+          + onDemandIn.toPlainString() + " != billed " + billedOut.toPlainString() + " + covered by grants and"
+          + " reservations " + coveredOut.toPlainString());
     }
     checkAmortization(grants, burn);
+    checkReservations(pt);
+    checkSpendCommitments(spends, spend);
 
     // the provider and service names the grant's rows carry, from the usage of its provider key
     Map<String, String[]> names = new HashMap<>();
@@ -227,16 +288,34 @@ final class CreditsRun {
     }
     int unused = 0;
     for (Expiry e : burn.expiries()) {
-      Grant g = byId.get(e.grantId());
+      Grant g = (Grant) byId.get(e.grantId());
       out.add(unusedRow(f, g, e, names(names, g), runId, ingestedAt));
       unused++;
+    }
+    for (Reservations.Fee fee : pt.fees()) {
+      ProvisionedThroughput r = (ProvisionedThroughput) byId.get(fee.reservationId());
+      out.add(reservationFeeRow(f, r, fee, names(names, r), runId, ingestedAt));
+      purchases++;
+    }
+    for (Reservations.Idle idle : pt.idle()) {
+      ProvisionedThroughput r = (ProvisionedThroughput) byId.get(idle.reservationId());
+      out.add(reservationIdleRow(f, r, idle, names(names, r), runId, ingestedAt));
+      unused++;
+    }
+    for (SpendCommitments.Shortfall sf : spend.shortfalls()) {
+      SpendCommitment sc = (SpendCommitment) byId.get(sf.commitmentId());
+      out.add(shortfallRow(f, sc, sf, names(names, sc), runId, ingestedAt));
+      purchases++;
     }
 
     writeFocus(out, schema, tableExists, "(" + replaced + ") OR " + ExtensionColumns.SOURCE_KIND + " = "
         + PipelineRunner.sqlString(SOURCE_KIND));
-    writeContractCommitments(grants);
-    writeLedger(burn.ledger(), byId, runId);
-    Result result = new Result(asOf, usage.size(), applied.size(), purchases, unused, burn.ledger().size(), shadowed);
+    writeContractCommitments(commitments);
+    List<LedgerDay> ledger = new ArrayList<>(burn.ledger());
+    ledger.addAll(pt.ledger());
+    ledger.addAll(spend.ledger());
+    writeLedger(ledger, byId, runId);
+    Result result = new Result(asOf, usage.size(), coveredRows, purchases, unused, ledger.size(), shadowed);
     progress.stage("credits: %d usage row(s) covered by grants, %d purchase row(s), %d unused row(s), %d ledger row(s)",
         result.coveredRows(), purchases, unused, result.ledgerRows());
     return result;
@@ -255,6 +334,61 @@ final class CreditsRun {
       if (total.compareTo(g.pricePaid()) != 0) {
         throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: grant " + g.id()
             + " amortizes " + total.toPlainString() + ", its price is " + g.pricePaid().toPlainString());
+      }
+    }
+  }
+
+  /**
+   * One commitment applied to a usage row: {@code appliedCost} / {@code appliedQuantity} in {@code appliedUnit} go
+   * to its ContractApplied element; {@code reduction} is what it took off the row's BilledCost (the covered
+   * on-demand cost; 0 for a spend commitment, which only counts the spend); {@code quantity} is the
+   * CommitmentDiscountQuantity in the commitment's unit; {@code amortized} its share of EffectiveCost (empty for a
+   * spend commitment: it changes no cost, so its element has no x_AmortizedCost).
+   */
+  record Applied(Commitment commitment, BigDecimal appliedCost, BigDecimal reduction, BigDecimal appliedQuantity,
+      String appliedUnit, BigDecimal quantity, Optional<BigDecimal> amortized) {}
+
+  /** The usage row less what reservations covered (cost and tokens). */
+  private static Consumption less(Consumption c, List<Applied> applied, BigDecimal tokens) {
+    if (applied.isEmpty()) {
+      return c;
+    }
+    BigDecimal cost = applied.stream().map(Applied::reduction).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new Consumption(c.index(), c.provider(), c.billingAccountId(), c.subAccountId(), c.team(),
+        c.chargePeriodStart(), c.tokens().map(t -> t.subtract(tokens)), c.onDemandCost().subtract(cost), c.currency());
+  }
+
+  /** Every day of a reservation reconciles: its used hours' amortized shares + its idle hours = its fees. */
+  private static void checkReservations(Reservations.Result pt) {
+    Map<String, BigDecimal> byDay = new HashMap<>();
+    for (Reservations.Cover c : pt.covers()) {
+      byDay.merge(c.reservationId() + "|" + c.hour().atZone(ZoneOffset.UTC).toLocalDate(), c.amortizedCost(),
+          BigDecimal::add);
+    }
+    for (Reservations.Idle i : pt.idle()) {
+      byDay.merge(i.reservationId() + "|" + i.day(), i.cost(), BigDecimal::add);
+    }
+    for (Reservations.Fee fee : pt.fees()) {
+      BigDecimal effective = byDay.getOrDefault(fee.reservationId() + "|" + fee.day(), BigDecimal.ZERO);
+      if (effective.compareTo(fee.fee()) != 0) {
+        throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: reservation "
+            + fee.reservationId() + " on " + fee.day() + ": used + unused " + effective.toPlainString()
+            + " != fee " + fee.fee().toPlainString());
+      }
+    }
+  }
+
+  /** Every ended period of a spend commitment reconciles: counted spend + shortfall = the minimum. */
+  private static void checkSpendCommitments(List<SpendCommitment> spends, SpendCommitments.Result spend) {
+    for (SpendCommitments.Shortfall sf : spend.shortfalls()) {
+      SpendCommitment sc = spends.stream().filter(s -> s.id().equals(sf.commitmentId())).findFirst().orElseThrow();
+      BigDecimal counted = spend.counts().stream().filter(k -> k.commitmentId().equals(sc.id())
+          && !k.day().isBefore(sf.periodStart()) && k.day().isBefore(sf.periodEnd()))
+          .map(SpendCommitments.Count::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+      if (counted.add(sf.amount()).compareTo(sc.minimum()) != 0) {
+        throw new PipelineException(PipelineErrorCode.RECONCILIATION_FAILED, "credits: spend commitment " + sc.id()
+            + " counts " + counted.toPlainString() + " + shortfall " + sf.amount().toPlainString() + " != minimum "
+            + sc.minimum().toPlainString());
       }
     }
   }
@@ -288,8 +422,11 @@ final class CreditsRun {
     BigDecimal amortized = BigDecimal.ZERO;
     try {
       for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(applied).path("Elements")) {
+        if (!e.has(AMORTIZED_KEY)) {
+          continue; // a spend commitment's element: it counted the spend and changed no cost
+        }
         covered = covered.add(e.path("ContractCommitmentAppliedCost").decimalValue());
-        amortized = amortized.add(e.path("x_AmortizedCost").decimalValue());
+        amortized = amortized.add(e.path(AMORTIZED_KEY).decimalValue());
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("credits: unreadable ContractApplied: " + applied, e);
@@ -307,31 +444,45 @@ final class CreditsRun {
     return RowFactory.create(v);
   }
 
-  private static Row rewriteUsage(Row r, Fields f, List<Application> apps, Map<String, Grant> grants) {
+  private static Row rewriteUsage(Row r, Fields f, List<Applied> apps) {
     if (apps.isEmpty()) {
       return r;
     }
     Object[] v = f.values(r);
     BigDecimal cost = f.dec(r, FocusColumns.BILLED_COST);
     BigDecimal sourceEffective = f.dec(r, FocusColumns.EFFECTIVE_COST);
-    BigDecimal covered = apps.stream().map(Application::coveredCost).reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal amortized = apps.stream().map(Application::amortizedCost).reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal billed = cost.subtract(covered);
-    // the covered on-demand part is replaced by what the grants cost (LLM sources: EffectiveCost = BilledCost)
-    BigDecimal effective = (sourceEffective == null ? cost : sourceEffective).subtract(covered).add(amortized);
-    Application primary = apps.stream().max(Comparator.comparing(Application::coveredCost)).orElseThrow();
-    for (Application a : apps) {
-      if (a.coveredCost().compareTo(primary.coveredCost()) == 0) {
-        primary = a; // ties: the first grant burned
-        break;
+    BigDecimal covered = apps.stream().map(Applied::reduction).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal amortized = apps.stream().map(a -> a.amortized().orElse(BigDecimal.ZERO))
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
+    f.set(v, FocusColumns.CONTRACT_APPLIED, contractApplied(apps));
+    // the commitment discount of the row: the grant or reservation that covered most of it (ties: the first);
+    // a spend commitment is a contract commitment, not a discount, and changes no cost
+    Optional<Applied> discount = Optional.empty();
+    for (Applied a : apps) {
+      if (a.amortized().isPresent() && (discount.isEmpty() || a.reduction().compareTo(discount.get().reduction()) > 0)) {
+        discount = Optional.of(a);
       }
     }
-    Grant g = grants.get(primary.grantId());
+    if (discount.isEmpty()) {
+      return RowFactory.create(v);
+    }
+    Applied primary = discount.get();
+    BigDecimal billed = cost.subtract(covered);
+    // the covered on-demand part is replaced by what the commitments cost (LLM sources: EffectiveCost = BilledCost)
+    BigDecimal effective = (sourceEffective == null ? cost : sourceEffective).subtract(covered).add(amortized);
     f.set(v, FocusColumns.BILLED_COST, money(billed));
     f.set(v, FocusColumns.EFFECTIVE_COST, money(effective));
-    setCommitment(f, v, g);
+    setCommitment(f, v, primary.commitment());
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Used");
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(primary.quantity()));
+    if (!(primary.commitment() instanceof Grant g)) {
+      // a reservation is paid in the billing currency
+      f.set(v, FocusColumns.PRICING_CURRENCY, r.get(f.i(FocusColumns.BILLING_CURRENCY)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, r.get(f.i(FocusColumns.LIST_UNIT_PRICE)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
+      f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(effective));
+      return RowFactory.create(v);
+    }
     Optional<BigDecimal> consumed = RULES.tokens(f.str(r, FocusColumns.CONSUMED_UNIT), f.dec(r, FocusColumns.CONSUMED_QUANTITY));
     BigDecimal pricingQuantity = f.dec(r, FocusColumns.PRICING_QUANTITY);
     if (g.tokens() && consumed.isPresent() && pricingQuantity != null && pricingQuantity.signum() > 0) {
@@ -355,7 +506,6 @@ final class CreditsRun {
       f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, r.get(f.i(FocusColumns.CONTRACTED_UNIT_PRICE)));
       f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(effective));
     }
-    f.set(v, FocusColumns.CONTRACT_APPLIED, contractApplied(apps, grants));
     return RowFactory.create(v);
   }
 
@@ -365,21 +515,22 @@ final class CreditsRun {
    * ContractId, ContractCommitmentId, the applied cost (on-demand value covered, billing currency) and the
    * applied quantity and unit (tokens covered). {@code x_AmortizedCost} is the element's share of EffectiveCost.
    */
-  static String contractApplied(List<Application> apps, Map<String, Grant> grants) {
+  static String contractApplied(List<Applied> apps) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode elements = root.putArray("Elements");
-    for (Application a : apps) {
-      Grant g = grants.get(a.grantId());
+    for (Applied a : apps) {
+      Commitment g = a.commitment();
       ObjectNode e = elements.addObject();
       e.put(ContractCommitmentColumns.CONTRACT_ID, g.contractId());
       e.put(ContractCommitmentColumns.CONTRACT_COMMITMENT_ID, g.id());
       // all five keys, none null (rules ContractAppliedObject-O-007-M and the type/value rules of each key):
-      // the applied cost is the on-demand value covered; the applied quantity is what the row consumed that the
-      // grant covered (tokens; the covered cost itself when the row has no tokens)
-      e.put("ContractCommitmentAppliedCost", plain(a.coveredCost()));
-      e.put("ContractCommitmentAppliedQuantity", plain(a.coveredTokens().orElse(a.coveredCost())));
-      e.put("ContractCommitmentAppliedUnit", a.coveredTokens().isPresent() ? Grant.TOKENS : g.currency());
-      e.put("x_AmortizedCost", plain(a.amortizedCost()));
+      // a grant: the on-demand value covered and the tokens covered (the covered cost when the row has no tokens);
+      // a reservation: the on-demand value covered and the row's share of the hour's model-unit hours; a spend
+      // commitment: the spend counted toward its minimum, in the billing currency
+      e.put("ContractCommitmentAppliedCost", plain(a.appliedCost()));
+      e.put("ContractCommitmentAppliedQuantity", plain(a.appliedQuantity()));
+      e.put("ContractCommitmentAppliedUnit", a.appliedUnit());
+      a.amortized().ifPresent(m -> e.put(AMORTIZED_KEY, plain(m)));
     }
     try {
       return JSON.writeValueAsString(root);
@@ -388,12 +539,17 @@ final class CreditsRun {
     }
   }
 
-  private static void setCommitment(Fields f, Object[] v, Grant g) {
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_ID, g.id());
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_CATEGORY, g.tokens() ? "Usage" : "Spend");
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_NAME, g.description().orElse(g.id()));
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_TYPE, type(g));
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_UNIT, g.unit());
+  private static void setCommitment(Fields f, Object[] v, Commitment c) {
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_ID, c.id());
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_CATEGORY, category(c));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_NAME, c.description().orElse(c.id()));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_TYPE, type(c));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_UNIT, c instanceof Grant g ? g.unit() : Reservations.HOURS);
+  }
+
+  /** CommitmentDiscountCategory / ContractCommitmentCategory: Usage for tokens and reserved hours, else Spend. */
+  static String category(Commitment c) {
+    return c instanceof Grant g && !g.tokens() || c instanceof SpendCommitment ? "Spend" : "Usage";
   }
 
   private static void clearCommitment(Fields f, Object[] v) {
@@ -410,17 +566,20 @@ final class CreditsRun {
     return amount == null ? null : amount.divide(value, 12, RoundingMode.HALF_EVEN);
   }
 
-  static String type(Grant g) {
-    return g.tokens() ? "Prepaid Token Pack" : "Prepaid Credit";
+  static String type(Commitment c) {
+    if (c instanceof Grant g) {
+      return g.tokens() ? "Prepaid Token Pack" : "Prepaid Credit";
+    }
+    return c instanceof SpendCommitment ? "Spend Commitment" : "Provisioned Throughput";
   }
 
   /** ServiceProviderName and ServiceName of the grant's rows: those of its provider's usage, else from the grant. */
-  private static String[] names(Map<String, String[]> names, Grant g) {
+  private static String[] names(Map<String, String[]> names, Commitment g) {
     return names.getOrDefault(RULES.canonical(g.provider()), new String[] {g.provider(), g.provider() + " API"});
   }
 
   /** Columns every row this stage creates shares: provider, billing account and period, service, lineage. */
-  private static Object[] commitmentRow(Fields f, Grant g, String[] names, LocalDate chargeDay, String runId,
+  private static Object[] commitmentRow(Fields f, Commitment g, String[] names, LocalDate chargeDay, String runId,
       Instant ingestedAt) {
     Object[] v = new Object[f.schema.size()];
     LocalDate period = chargeDay.withDayOfMonth(1);
@@ -445,7 +604,8 @@ final class CreditsRun {
     f.set(v, FocusColumns.SKU_PRICE_ID, g.id());
     setCommitment(f, v, g);
     f.set(v, ExtensionColumns.TEAM, g.scope().team().orElse(CostAndUsageTable.UNATTRIBUTED_TEAM));
-    f.set(v, ExtensionColumns.MODEL, CostAndUsageTable.NO_MODEL);
+    f.set(v, ExtensionColumns.MODEL, g instanceof ProvisionedThroughput p ? p.model().toLowerCase(java.util.Locale.ROOT)
+        : CostAndUsageTable.NO_MODEL);
     f.set(v, ExtensionColumns.SOURCE_KIND, SOURCE_KIND);
     f.set(v, ExtensionColumns.SOURCE_FILE, g.source());
     f.set(v, ExtensionColumns.RUN_ID, runId);
@@ -506,6 +666,92 @@ final class CreditsRun {
     return RowFactory.create(v);
   }
 
+  /**
+   * A reservation's fees of one day: a recurring Purchase billed that day, amortized into the day's used hours
+   * and idle hours (EffectiveCost 0); CommitmentDiscountQuantity = the day's model-unit hours.
+   */
+  private static Row reservationFeeRow(Fields f, ProvisionedThroughput p, Reservations.Fee fee, String[] names,
+      String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, p, names, fee.day(), runId, ingestedAt);
+    BigDecimal price = money(fee.fee());
+    f.set(v, FocusColumns.CHARGE_CATEGORY, "Purchase");
+    f.set(v, FocusColumns.CHARGE_FREQUENCY, "Recurring");
+    f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(p) + " " + p.id() + ": " + p.modelUnits() + " model unit(s) of "
+        + p.model() + ", " + fee.hours() + " hour(s) at " + p.fee().toPlainString() + " " + p.currency() + " per "
+        + p.feePer().name().toLowerCase(java.util.Locale.ROOT));
+    f.set(v, FocusColumns.BILLED_COST, price);
+    f.set(v, FocusColumns.LIST_COST, price);
+    f.set(v, FocusColumns.CONTRACTED_COST, price);
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(BigDecimal.ZERO));
+    f.set(v, FocusColumns.LIST_UNIT_PRICE, price);
+    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(BigDecimal.ONE));
+    f.set(v, FocusColumns.PRICING_UNIT, "Days");
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Standard");
+    f.set(v, FocusColumns.PRICING_CURRENCY, p.currency());
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, price);
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(BigDecimal.ZERO));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(fee.unitHours()));
+    return RowFactory.create(v);
+  }
+
+  /** A reservation's hours of one day without covered usage: billed nothing, their fees as EffectiveCost. */
+  private static Row reservationIdleRow(Fields f, ProvisionedThroughput p, Reservations.Idle idle, String[] names,
+      String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, p, names, idle.day(), runId, ingestedAt);
+    BigDecimal zero = money(BigDecimal.ZERO);
+    f.set(v, FocusColumns.CHARGE_CATEGORY, USAGE);
+    f.set(v, FocusColumns.CHARGE_FREQUENCY, "Usage-Based");
+    f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(p) + " " + p.id() + ": " + idle.hours() + " hour(s) without usage");
+    f.set(v, FocusColumns.BILLED_COST, zero);
+    f.set(v, FocusColumns.LIST_COST, zero);
+    f.set(v, FocusColumns.CONTRACTED_COST, zero);
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(idle.cost()));
+    f.set(v, FocusColumns.LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(idle.unitHours()));
+    f.set(v, FocusColumns.PRICING_UNIT, Reservations.HOURS);
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
+    f.set(v, FocusColumns.PRICING_CURRENCY, p.currency());
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(idle.cost()));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(idle.unitHours()));
+    return RowFactory.create(v);
+  }
+
+  /**
+   * The shortfall of a spend commitment's period, billed on its last day: a Purchase (the minimum bought and not
+   * used; it prepays nothing, so EffectiveCost = BilledCost), no commitment discount (a spend commitment is a
+   * contract commitment), ContractApplied with the shortfall applied to the commitment (so its burn-down ends at 0).
+   */
+  private static Row shortfallRow(Fields f, SpendCommitment c, SpendCommitments.Shortfall sf, String[] names,
+      String runId, Instant ingestedAt) {
+    Object[] v = commitmentRow(f, c, names, sf.day(), runId, ingestedAt);
+    clearCommitment(f, v);
+    BigDecimal amount = money(sf.amount());
+    f.set(v, FocusColumns.CHARGE_CATEGORY, "Purchase");
+    f.set(v, FocusColumns.CHARGE_FREQUENCY, c.period() == SpendCommitment.Period.TERM ? "One-Time" : "Recurring");
+    f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(c) + " " + c.id() + ": shortfall " + sf.amount().toPlainString()
+        + " " + c.currency() + " of the " + c.minimum().toPlainString() + " " + c.currency() + " minimum from "
+        + sf.periodStart() + " to " + sf.periodEnd());
+    for (String cost : List.of(FocusColumns.BILLED_COST, FocusColumns.LIST_COST, FocusColumns.CONTRACTED_COST,
+        FocusColumns.EFFECTIVE_COST, FocusColumns.LIST_UNIT_PRICE, FocusColumns.CONTRACTED_UNIT_PRICE,
+        FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE,
+        FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST)) {
+      f.set(v, cost, amount);
+    }
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(BigDecimal.ONE));
+    f.set(v, FocusColumns.PRICING_UNIT, "Commitments");
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Standard");
+    f.set(v, FocusColumns.PRICING_CURRENCY, c.currency());
+    f.set(v, FocusColumns.CONTRACT_APPLIED, contractApplied(List.of(new Applied(c, sf.amount(), BigDecimal.ZERO,
+        sf.amount(), c.currency(), sf.amount(), Optional.empty()))));
+    return RowFactory.create(v);
+  }
+
   private void writeFocus(List<Row> rows, StructType schema, boolean tableExists, String predicate) {
     Dataset<Row> data = spark.createDataFrame(rows, schema);
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
@@ -517,41 +763,74 @@ final class CreditsRun {
     }
   }
 
-  private void writeContractCommitments(List<Grant> grants) {
+  private void writeContractCommitments(List<Commitment> commitments) {
     StructType schema = FocusSchema.contractCommitment().sparkSchema();
     Fields f = new Fields(schema);
     List<Row> rows = new ArrayList<>();
-    for (Grant g : grants) {
+    for (Commitment c : commitments) {
       Object[] v = new Object[schema.size()];
-      f.set(v, ContractCommitmentColumns.BILLING_CURRENCY, g.currency());
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_CATEGORY, g.tokens() ? "Usage" : "Spend");
-      // Spend: the credit's face value in the billing currency (amount x value per unit; what
-      // ContractCommitmentAppliedCost burns down); Usage: the price paid
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_COST, money(g.faceValue().orElse(g.pricePaid())));
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_DESCRIPTION, type(g) + " " + g.amount().toPlainString()
-          + " " + g.unit() + " for " + g.pricePaid().toPlainString() + " " + g.currency()
-          + g.description().map(d -> ": " + d).orElse(""));
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_ID, g.id());
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_START, instant(g.start()));
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_END, instant(g.end()));
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_QUANTITY, g.tokens() ? money(g.amount()) : null);
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_TYPE, type(g));
-      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_UNIT, g.tokens() ? g.unit() : null);
-      f.set(v, ContractCommitmentColumns.CONTRACT_ID, g.contractId());
-      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_START, instant(grants.stream()
-          .filter(o -> o.contractId().equals(g.contractId())).map(Grant::start).min(Comparator.naturalOrder()).orElseThrow()));
-      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_END, instant(grants.stream()
-          .filter(o -> o.contractId().equals(g.contractId())).map(Grant::end).max(Comparator.naturalOrder()).orElseThrow()));
+      f.set(v, ContractCommitmentColumns.BILLING_CURRENCY, c.currency());
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_CATEGORY, category(c));
+      BigDecimal cost;
+      BigDecimal quantity;
+      String unit;
+      String description;
+      if (c instanceof Grant g) {
+          // Spend: the credit's face value in the billing currency (amount x value per unit; what
+          // ContractCommitmentAppliedCost burns down); Usage: the price paid
+          cost = g.faceValue().orElse(g.pricePaid());
+          quantity = g.tokens() ? g.amount() : null;
+          unit = g.tokens() ? g.unit() : null;
+          description = type(g) + " " + g.amount().toPlainString() + " " + g.unit() + " for "
+              + g.pricePaid().toPlainString() + " " + g.currency();
+      } else if (c instanceof SpendCommitment s) {
+          // the minimum of every period together (what the applied spend and the shortfalls burn down)
+          cost = s.termMinimum();
+          quantity = null;
+          unit = null;
+          description = type(s) + " " + s.minimum().toPlainString() + " " + s.currency() + " per "
+              + (s.period() == SpendCommitment.Period.TERM ? "term" : "month");
+      } else {
+        ProvisionedThroughput p = (ProvisionedThroughput) c;
+          // the fees of the whole term, and its model-unit hours (what the applied hours burn down)
+          long hours = java.time.temporal.ChronoUnit.HOURS.between(instant(p.start()), instant(p.expiry()));
+          long months = 0;
+          for (LocalDate m = p.start(); m.isBefore(p.expiry()); m = m.plusMonths(1)) {
+            months++;
+          }
+          cost = p.fee().multiply(BigDecimal.valueOf(p.feePer() == ProvisionedThroughput.FeePer.HOUR ? hours : months));
+          quantity = BigDecimal.valueOf(hours * p.modelUnits());
+          unit = Reservations.HOURS;
+          description = type(p) + " " + p.modelUnits() + " model unit(s) of " + p.model() + ", "
+              + p.tokensPerHour().toPlainString() + " tokens an hour, " + p.fee().toPlainString() + " " + p.currency()
+              + " per " + p.feePer().name().toLowerCase(java.util.Locale.ROOT);
+      }
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_COST, money(cost));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_DESCRIPTION,
+          description + c.description().map(d -> ": " + d).orElse(""));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_ID, c.id());
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_START, instant(c.start()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_PERIOD_END, instant(c.end()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_QUANTITY, quantity == null ? null : money(quantity));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_TYPE, type(c));
+      f.set(v, ContractCommitmentColumns.CONTRACT_COMMITMENT_UNIT, unit);
+      f.set(v, ContractCommitmentColumns.CONTRACT_ID, c.contractId());
+      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_START, instant(commitments.stream()
+          .filter(o -> o.contractId().equals(c.contractId())).map(Commitment::start).min(Comparator.naturalOrder())
+          .orElseThrow()));
+      f.set(v, ContractCommitmentColumns.CONTRACT_PERIOD_END, instant(commitments.stream()
+          .filter(o -> o.contractId().equals(c.contractId())).map(Commitment::end).max(Comparator.naturalOrder())
+          .orElseThrow()));
       rows.add(RowFactory.create(v));
     }
     spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite)
         .option("overwriteSchema", "true").save(warehouse.path(CONTRACT_COMMITMENT_TABLE));
   }
 
-  private void writeLedger(List<LedgerDay> ledger, Map<String, Grant> grants, String runId) {
+  private void writeLedger(List<LedgerDay> ledger, Map<String, Commitment> commitments, String runId) {
     List<Row> rows = new ArrayList<>();
     for (LedgerDay d : ledger) {
-      Grant g = grants.get(d.grantId());
+      Commitment g = commitments.get(d.grantId());
       rows.add(RowFactory.create(d.grantId(), g.contractId(), d.day(), d.unit(), money(d.openingBalance()),
           money(d.burned()), money(d.expired()), money(d.closingBalance()), money(d.burnedBillingCurrency()),
           g.currency(), d.trailingDailyBurn().map(CreditsRun::money).orElse(null),

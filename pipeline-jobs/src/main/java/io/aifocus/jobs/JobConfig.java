@@ -13,7 +13,7 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
-import io.aifocus.api.credits.Grant;
+import io.aifocus.api.credits.Commitment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ public record JobConfig(
     RunScope scope,
     S3Settings s3,
     List<GpuClusterConfig> gpuClusters,
-    List<Grant> commitments,
+    List<Commitment> commitments,
     FxRates fx) {
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   /** Source option (and top-level key) naming the LLM price book file; see docs/pricing.md. */
@@ -78,7 +78,7 @@ public record JobConfig(
 
   /** A run without an FX table (no reporting-currency conversion). */
   public JobConfig(String warehouse, List<SourceSpec> sources, List<String> teamTagKeys, Optional<String> priceBook,
-      RunScope scope, S3Settings s3, List<GpuClusterConfig> gpuClusters, List<Grant> commitments) {
+      RunScope scope, S3Settings s3, List<GpuClusterConfig> gpuClusters, List<Commitment> commitments) {
     this(warehouse, sources, teamTagKeys, priceBook, scope, s3, gpuClusters, commitments, FxRates.NONE);
   }
 
@@ -122,6 +122,12 @@ public record JobConfig(
   /** The same run limited to the billing periods of {@code runScope} (--period, --since). */
   public JobConfig withScope(RunScope runScope) {
     return new JobConfig(warehouse, sources, teamTagKeys, priceBook, runScope, s3, gpuClusters, commitments, fx);
+  }
+
+  /** The prepaid grants among the commitments (credits, token packs). */
+  public List<io.aifocus.api.credits.Grant> grants() {
+    return commitments.stream().filter(io.aifocus.api.credits.Grant.class::isInstance)
+        .map(io.aifocus.api.credits.Grant.class::cast).toList();
   }
 
   /** The price book of one source: its own {@code price-book} option, else the run's. */

@@ -3,7 +3,10 @@ package io.aifocus.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifocus.api.SparkTestSession;
+import io.aifocus.api.credits.Commitment;
 import io.aifocus.api.credits.Grant;
+import io.aifocus.api.credits.ProvisionedThroughput;
+import io.aifocus.api.credits.SpendCommitment;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -23,7 +26,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Golden cases of the credits stage (sample-data/credits/golden, hand-computed in its README and docs/credits.md):
  * (a) two credits with different priorities and expiries over a month of usage, (b) a token pack burned by tokens
  * while the bill is in USD, (c) expiry with a partial rollover, (d) usage beyond the grant billed on demand, then a
- * cost report of the same provider day arriving in a later run (it must not burn the grant a second time). Each case
+ * cost report of the same provider day arriving in a later run (it must not burn the grant a second time), (e) spend
+ * commitments, one with a shortfall at the term end and one met exactly, (f) a provisioned-throughput reservation
+ * with covered hours, an hour of overflow billed on demand and idle hours. Each case
  * has CSV goldens of its FOCUS rows, its Contract Commitment rows and its ledger; the identities are asserted on top.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,7 +39,9 @@ class CreditsGoldenTest {
       "a-priorities-and-expiries", new String[] {"acct-a", "golden-a"},
       "b-token-pack-billed-in-usd", new String[] {"acct-b", "golden-b"},
       "c-expiry-with-rollover", new String[] {"acct-c", "golden-c"},
-      "d-overage-on-demand", new String[] {"openai", "golden-d"});
+      "d-overage-on-demand", new String[] {"openai", "golden-d"},
+      "e-spend-commitment", new String[] {"acct-e", "golden-e"},
+      "f-provisioned-throughput", new String[] {"acct-f", "golden-f"});
   static final String FOCUS_COLUMNS = "BillingAccountId, date_format(ChargePeriodStart, 'yyyy-MM-dd') AS Day,"
       + " x_SourceKind, x_SourceRecordId, x_UsageType, ChargeCategory, CommitmentDiscountId, CommitmentDiscountStatus,"
       + " ConsumedQuantity, ContractedCost, BilledCost, EffectiveCost, PricingCurrency, PricingCurrencyEffectiveCost,"
@@ -80,7 +87,7 @@ class CreditsGoldenTest {
         .isZero();
     assertThat(spark.sql("SELECT * FROM credit_ledger l JOIN credit_ledger p ON l.grant_id = p.grant_id"
         + " AND l.day = date_add(p.day, 1) WHERE l.opening_balance <> p.closing_balance").count()).isZero();
-    for (Grant g : config.commitments()) {
+    for (Grant g : config.grants()) {
       // every grant of the cases is used up or past its end: used + unused amortize exactly its price
       BigDecimal used = decimal("SELECT SUM(e.x_AmortizedCost) FROM " + CreditsRunTest.ELEMENTS
           + " WHERE e.ContractCommitmentId = '" + g.id() + "'");
@@ -112,16 +119,76 @@ class CreditsGoldenTest {
         + " WHERE x_SourceKind = 'gateway-log'");
     BigDecimal billed = decimal("SELECT SUM(BilledCost) FROM focus_cost_and_usage"
         + " WHERE x_SourceKind = 'gateway-log'");
-    BigDecimal covered = decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS);
-    // (a) 10 x 1.50, (b) 3 x 4.50, (c) 2 x 0.35, (d) 3 x 1.50
-    assertThat(priced).isEqualByComparingTo("33.70");
+    // what grants and reservations covered (their elements carry x_AmortizedCost; a spend commitment's do not)
+    BigDecimal covered = decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
+        + " WHERE e.x_AmortizedCost IS NOT NULL");
+    // (a) 10 x 1.50, (b) 3 x 4.50, (c) 2 x 0.35, (d) 3 x 1.50, (e) 4 x 1.50 + 2 x 4.50, (f) 0.60 + 1.50 + 0.20
+    assertThat(priced).isEqualByComparingTo("51.00");
     assertThat(billed.add(covered)).isEqualByComparingTo(priced);
-    // (a) 5.00 + 2.50, (b) 4.50 + 4.50 + 2.40, (c) 0.70, (d) 1.50 + 0.50
-    assertThat(covered).isEqualByComparingTo("21.60");
+    // (a) 5.00 + 2.50, (b) 4.50 + 4.50 + 2.40, (c) 0.70, (d) 1.50 + 0.50, (f) 0.60 + 0.90 + 0.20
+    assertThat(covered).isEqualByComparingTo("23.30");
   }
 
   @Test
-  @Order(3)
+  @Order(2)
+  void aSpendCommitmentCountsSpendAndBillsItsShortfallSoItsCommitmentIsReachedExactly() {
+    assertThat(config.commitments()).filteredOn(SpendCommitment.class::isInstance).hasSize(2);
+    for (Commitment c : config.commitments()) {
+      if (!(c instanceof SpendCommitment s)) {
+        continue;
+      }
+      // the term has ended (data up to Dec 1): the spend counted + the shortfall charged = the minimum, and the
+      // Contract Commitment row's cost is burned down to 0 by the applied costs
+      BigDecimal applied = decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
+          + " WHERE e.ContractCommitmentId = '" + s.id() + "'");
+      BigDecimal commitment = decimal("SELECT ContractCommitmentCost FROM focus_contract_commitment"
+          + " WHERE ContractCommitmentId = '" + s.id() + "'");
+      assertThat(applied).as(s.id()).isEqualByComparingTo(commitment).isEqualByComparingTo(s.minimum());
+      // the shortfall is a charge: EffectiveCost = BilledCost; usage rows keep their cost (no discount)
+      BigDecimal shortfall = decimal("SELECT SUM(EffectiveCost) FROM focus_cost_and_usage WHERE ResourceId = '"
+          + s.id() + "' AND ChargeCategory = 'Purchase' AND BilledCost = EffectiveCost");
+      BigDecimal counted = decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
+          + " WHERE e.ContractCommitmentId = '" + s.id() + "' AND ChargeCategory = 'Usage'");
+      assertThat(counted.add(shortfall)).as(s.id()).isEqualByComparingTo(s.minimum());
+      BigDecimal burned = decimal("SELECT SUM(burned) FROM credit_ledger WHERE grant_id = '" + s.id() + "'");
+      BigDecimal expired = decimal("SELECT SUM(expired) FROM credit_ledger WHERE grant_id = '" + s.id() + "'");
+      assertThat(burned).as(s.id()).isEqualByComparingTo(counted);
+      assertThat(expired).as(s.id()).isEqualByComparingTo(shortfall);
+    }
+    assertThat(spark.sql("SELECT * FROM focus_cost_and_usage WHERE BillingAccountId = 'acct-e'"
+        + " AND ChargeCategory = 'Usage' AND (BilledCost <> ContractedCost OR CommitmentDiscountId IS NOT NULL)").count())
+        .isZero();
+  }
+
+  @Test
+  @Order(2)
+  void aReservationsFeesAreExactlyItsUsedAndUnusedEffectiveCost() {
+    for (Commitment c : config.commitments()) {
+      if (!(c instanceof ProvisionedThroughput p)) {
+        continue;
+      }
+      BigDecimal fees = decimal("SELECT SUM(BilledCost) FROM focus_cost_and_usage WHERE ResourceId = '" + p.id()
+          + "' AND ChargeCategory = 'Purchase'");
+      BigDecimal used = decimal("SELECT SUM(e.x_AmortizedCost) FROM " + CreditsRunTest.ELEMENTS
+          + " WHERE e.ContractCommitmentId = '" + p.id() + "'");
+      BigDecimal unused = decimal("SELECT SUM(EffectiveCost) FROM focus_cost_and_usage WHERE CommitmentDiscountId = '"
+          + p.id() + "' AND CommitmentDiscountStatus = 'Unused'");
+      BigDecimal cost = decimal("SELECT ContractCommitmentCost FROM focus_contract_commitment"
+          + " WHERE ContractCommitmentId = '" + p.id() + "'");
+      // one day at 0.60 an hour
+      assertThat(fees).as(p.id()).isEqualByComparingTo("14.40").isEqualByComparingTo(cost);
+      assertThat(used.add(unused)).as(p.id()).isEqualByComparingTo(fees);
+      BigDecimal hours = decimal("SELECT SUM(burned + expired) FROM credit_ledger WHERE grant_id = '" + p.id() + "'");
+      assertThat(hours).isEqualByComparingTo(decimal("SELECT ContractCommitmentQuantity FROM focus_contract_commitment"
+          + " WHERE ContractCommitmentId = '" + p.id() + "'"));
+      BigDecimal amortizedInLedger = decimal("SELECT SUM(burned_billing_currency) FROM credit_ledger WHERE grant_id = '"
+          + p.id() + "'");
+      assertThat(amortizedInLedger).isEqualByComparingTo(used);
+    }
+  }
+
+  @Test
+  @Order(4)
   void aCostReportOfTheSameProviderDayInALaterRunDoesNotBurnTheGrantAgain() throws IOException {
     List<String> before = focusLines("openai");
     List<String> ledgerBefore = spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream()
@@ -140,6 +207,18 @@ class CreditsGoldenTest {
     assertThat(after).containsExactlyElementsOf(before);
     assertThat(spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream().map(Row::toString)
         .sorted().toList()).containsExactlyElementsOf(ledgerBefore);
+  }
+
+  @Test
+  @Order(3)
+  void validatePassesBothDatasetsWithEveryCommitmentType() {
+    // the FOCUS 1.3 requirements model over the cases' rows: shortfall Purchase rows, reservation fee, Used and
+    // Unused rows, and the Contract Commitment rows of spend commitments and reservations
+    CliTest.Call commitments = CliTest.cli("validate", "--warehouse", warehouse.root(), "--dataset", "ContractCommitment",
+        "--all");
+    assertThat(commitments.exit()).as(commitments.out() + commitments.err()).isZero();
+    CliTest.Call usage = CliTest.cli("validate", "--warehouse", warehouse.root());
+    assertThat(usage.exit()).as(usage.out() + usage.err()).isZero();
   }
 
   private static BigDecimal decimal(String sql) {

@@ -53,18 +53,18 @@ class CreditsRunTest {
 
   @Test
   void configParsesEveryGrant() {
-    assertThat(config.commitments()).extracting(Grant::id)
+    assertThat(config.grants()).extracting(Grant::id)
         .containsExactly("credit-usd", "pack-tokens", "promo-rollover", "anthropic-helpdesk", "bedrock-credits");
-    Grant promo = config.commitments().get(2);
+    Grant promo = config.grants().get(2);
     assertThat(promo.rollover().orElseThrow().until()).isEqualTo(LocalDate.of(2026, 11, 25));
     assertThat(promo.rollover().orElseThrow().max()).contains(new BigDecimal("150000"));
     assertThat(promo.scope().team()).contains("search");
-    assertThat(config.commitments().get(0).amount()).isEqualByComparingTo("0.10");
+    assertThat(config.grants().get(0).amount()).isEqualByComparingTo("0.10");
   }
 
   @Test
   void everyGrantAmortizesExactlyItsPriceOverUsedAndUnusedRows() {
-    for (Grant g : config.commitments()) {
+    for (Grant g : config.grants()) {
       BigDecimal used = decimal("SELECT SUM(e.x_AmortizedCost) FROM " + ELEMENTS
           + " WHERE e.ContractCommitmentId = '" + g.id() + "' AND ChargeCategory = 'Usage'");
       BigDecimal unused = decimal("SELECT SUM(EffectiveCost) FROM focus_cost_and_usage WHERE CommitmentDiscountId = '"

@@ -261,23 +261,61 @@ public final class BurnDown {
         Optional<BigDecimal> rate = windowBurn.signum() == 0 ? Optional.empty()
             : Optional.of(windowBurn.divide(BigDecimal.valueOf(windowDays), 6, RoundingMode.HALF_EVEN));
         Optional<LocalDate> projected;
+        boolean partialExpiry = false;
         if (closing.signum() == 0) {
           if (exhaustedOn.isEmpty() && d[0].signum() > 0) {
             exhaustedOn = Optional.of(day);
           }
           projected = exhaustedOn;
         } else {
-          LocalDate today = day;
-          // days until the balance reaches 0 at the trailing rate, rounded up to whole days
-          projected = rate.map(r -> today.plusDays(closing.multiply(BigDecimal.valueOf(windowDays))
-              .divide(windowBurn, 0, RoundingMode.CEILING).longValueExact()));
+          Forecast forecast = forecast(g, day, closing, windowBurn, windowDays);
+          projected = forecast.exhaustion();
+          partialExpiry = forecast.partialExpiry();
         }
         boolean runsOut = projected.map(p -> p.isBefore(g.end())).orElse(false) && (closing.signum() > 0 || exhaustedOn.isPresent());
-        boolean unused = closing.signum() > 0 && projected.map(p -> !p.isBefore(g.end())).orElse(true);
+        boolean unused = closing.signum() > 0 && (partialExpiry || projected.map(p -> !p.isBefore(g.end())).orElse(true));
         out.add(new LedgerDay(g.id(), day, g.unit(), opening, d[0], d[2], closing, d[1], rate, projected, runsOut, unused));
       }
     }
     return List.copyOf(out);
+  }
+
+  /** A projected exhaustion date and whether part of the balance is forecast to expire at the expiry (rollover max). */
+  private record Forecast(Optional<LocalDate> exhaustion, boolean partialExpiry) {}
+
+  /**
+   * The balance {@code closing} left after {@code day}, burned at the trailing rate {@code windowBurn / windowDays}
+   * (exact: the comparisons are made on amounts multiplied by {@code windowDays}). Without a rollover still to come,
+   * it runs out {@code ⌈closing ÷ rate⌉} days later. With a rollover whose expiry is still ahead, the burn up to the
+   * expiry's last day comes first; what is left then is cut to the rollover max (the rest is forecast to expire,
+   * {@code partialExpiry}), and what rolls over runs out {@code ⌈kept ÷ rate⌉} days after that last day; nothing
+   * kept (max 0): no exhaustion date, the balance expires.
+   */
+  private static Forecast forecast(Grant g, LocalDate day, BigDecimal closing, BigDecimal windowBurn, int windowDays) {
+    if (windowBurn.signum() == 0) {
+      return new Forecast(Optional.empty(), false);
+    }
+    BigDecimal days = BigDecimal.valueOf(windowDays);
+    LocalDate lastUsable = g.expiry().minusDays(1); // the ledger day of the expiry
+    if (g.rollover().isEmpty() || !day.isBefore(lastUsable)) {
+      // days until the balance reaches 0 at the trailing rate, rounded up to whole days
+      return new Forecast(Optional.of(day.plusDays(closing.multiply(days)
+          .divide(windowBurn, 0, RoundingMode.CEILING).longValueExact())), false);
+    }
+    long toExpiry = java.time.temporal.ChronoUnit.DAYS.between(day, lastUsable);
+    // (balance left at the expiry) x windowDays
+    BigDecimal leftScaled = closing.multiply(days).subtract(windowBurn.multiply(BigDecimal.valueOf(toExpiry)));
+    if (leftScaled.signum() <= 0) {
+      return new Forecast(Optional.of(day.plusDays(closing.multiply(days)
+          .divide(windowBurn, 0, RoundingMode.CEILING).longValueExact())), false);
+    }
+    BigDecimal keptScaled = g.rollover().get().max().map(m -> m.multiply(days).min(leftScaled)).orElse(leftScaled);
+    boolean partial = keptScaled.compareTo(leftScaled) < 0;
+    if (keptScaled.signum() == 0) {
+      return new Forecast(Optional.empty(), true);
+    }
+    return new Forecast(Optional.of(lastUsable.plusDays(keptScaled.divide(windowBurn, 0, RoundingMode.CEILING)
+        .longValueExact())), partial);
   }
 
   private static BigDecimal[] zeros() {

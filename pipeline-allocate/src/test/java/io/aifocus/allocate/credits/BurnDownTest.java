@@ -259,4 +259,37 @@ class BurnDownTest {
     assertThat(nov7.runsOutBeforeTerm()).isTrue();
     assertThat(nov7.expiresUnused()).isFalse();
   }
+
+  @Test
+  void theForecastCutsWhatRollsOverToTheRolloverMaxAtTheExpiry() {
+    // 1,000 tokens, expiry Nov 11, up to 400 roll over until Nov 21; 300 burn on Nov 3
+    Grant g = grant("roll", "1000", Grant.TOKENS, "1", 1, NOV1, LocalDate.of(2026, 11, 11),
+        Optional.of(new Rollover(LocalDate.of(2026, 11, 21), Optional.of(new BigDecimal("400")))));
+    List<LedgerDay> ledger = BurnDown.run(List.of(g), List.of(use(0, LocalDate.of(2026, 11, 3), "300", "0.3")),
+        LocalDate.of(2026, 11, 12)).ledger();
+    // Nov 3: 700 left at 100 a day (300 over 3 days) are gone by Nov 10, before the expiry: no cut
+    assertThat(ledger.get(2).projectedExhaustionDate()).contains(LocalDate.of(2026, 11, 10));
+    assertThat(ledger.get(2).expiresUnused()).isFalse();
+    // Nov 6: 50 a day; Nov 7-10 burn 200, 500 are left at the expiry: 400 roll over (100 expire) and last
+    // 8 days after Nov 10: Nov 18 (a straight line without the cut would say Nov 20)
+    LedgerDay nov6 = ledger.get(5);
+    assertThat(nov6.trailingDailyBurn()).contains(new BigDecimal("50.000000"));
+    assertThat(nov6.projectedExhaustionDate()).contains(LocalDate.of(2026, 11, 18));
+    assertThat(nov6.runsOutBeforeTerm()).isTrue();
+    assertThat(nov6.expiresUnused()).isTrue();
+    // Nov 7: 300/7 a day; 571.43 left at the expiry, 400 roll over: ⌈9.33⌉ = 10 days after Nov 10
+    LedgerDay nov7 = ledger.get(6);
+    assertThat(nov7.projectedExhaustionDate()).contains(LocalDate.of(2026, 11, 20));
+    assertThat(nov7.runsOutBeforeTerm()).isTrue();
+    assertThat(nov7.expiresUnused()).isTrue();
+
+    // rollover max 0: nothing rolls over, the balance left at the expiry expires; no exhaustion date
+    Grant none = grant("none", "1000", Grant.TOKENS, "1", 1, NOV1, LocalDate.of(2026, 11, 11),
+        Optional.of(new Rollover(LocalDate.of(2026, 11, 21), Optional.of(BigDecimal.ZERO))));
+    LedgerDay nov6none = BurnDown.run(List.of(none), List.of(use(0, LocalDate.of(2026, 11, 3), "300", "0.3")),
+        LocalDate.of(2026, 11, 12)).ledger().get(5);
+    assertThat(nov6none.projectedExhaustionDate()).isEmpty();
+    assertThat(nov6none.expiresUnused()).isTrue();
+    assertThat(nov6none.runsOutBeforeTerm()).isFalse();
+  }
 }

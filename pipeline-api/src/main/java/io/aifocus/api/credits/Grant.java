@@ -40,7 +40,7 @@ public record Grant(
     int priority,
     Optional<Rollover> rollover,
     Optional<String> description,
-    String source) {
+    String source) implements Commitment {
   /** The virtual currency of token packs (FOCUS PricingCurrency of the usage they cover). */
   public static final String TOKENS = "Tokens";
 
@@ -152,6 +152,7 @@ public record Grant(
   }
 
   /** The last moment (exclusive) any balance of the grant is usable: the rollover's end, else the expiry. */
+  @Override
   public LocalDate end() {
     return rollover.map(Rollover::until).orElse(expiry);
   }
