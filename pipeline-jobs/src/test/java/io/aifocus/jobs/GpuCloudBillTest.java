@@ -52,7 +52,9 @@ class GpuCloudBillTest {
     GpuClusterSettings s = new GpuClusterSettings("eks-gpu", "eks-gpu", "Self-hosted", "USD", AllocationMethod.GPU_REQUEST_TIME,
         IdleHandling.SEPARATE, GpuClusterSettings.DEFAULT_TEAM_LABEL_KEYS, GpuClusterSettings.DEFAULT_MODEL_LABEL_KEYS,
         GpuClusterSettings.DEFAULT_ENDPOINT_LABEL_KEY, Map.of(), BigDecimal.ONE, Optional.empty());
-    return new GpuClusterConfig(s, Optional.empty(), INPUT.resolve("kube-state-metrics").toString(), Optional.empty(), Optional.empty(),
+    // node-prices price gpu-sp only: its 11:00 hour has no CUR row (falls back to 5.00), gpu-onprem has neither
+    return new GpuClusterConfig(s, Optional.empty(), INPUT.resolve("kube-state-metrics").toString(),
+        Optional.of(INPUT.resolve("node-prices.csv").toString()), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.of(SourceKind.AWS_CUR), Optional.empty());
   }
 
@@ -98,7 +100,7 @@ class GpuCloudBillTest {
   void allocatedRowsAddUpToEachOriginExactly() {
     // origin (instance, hour, line item type) → Σ BilledCost, Σ EffectiveCost of its allocated rows
     Map<String, BigDecimal[]> sums = new HashMap<>();
-    for (Row r : focus().where(col(ExtensionColumns.SOURCE_KIND).equalTo("k8s-gpu"))
+    for (Row r : focus().where(col(ExtensionColumns.SOURCE_KIND).equalTo("k8s-gpu").and(col(FocusColumns.RESOURCE_ID).startsWith("i-")))
         .groupBy(col(FocusColumns.RESOURCE_ID), col(FocusColumns.CHARGE_PERIOD_START), col(ExtensionColumns.LINE_ITEM_TYPE),
             regexp_replace(col(ExtensionColumns.SOURCE_RECORD_ID), "#[0-9]+$", ""))
         .agg(sum(col(FocusColumns.BILLED_COST)), sum(col(FocusColumns.EFFECTIVE_COST)), sum(col(FocusColumns.COMMITMENT_DISCOUNT_QUANTITY)))
@@ -146,8 +148,10 @@ class GpuCloudBillTest {
     assertThat(cost).containsEntry("i-0bb 10 SavingsPlanNegation train-0/ml", "-4.254 0")
         .containsEntry("i-0bb 10 SavingsPlanNegation eval-1/ml", "-1.064 0")
         .containsEntry("i-0bb 10 SavingsPlanNegation idle", "-0.354 0");
-    // gpu-sp 11:00 has no CUR row and the cluster no node price: no cost, nothing written for it
-    assertThat(cost).hasSize(9);
+    // gpu-sp 11:00 has no CUR row: node-prices' 5.00, train-0 3 of 4 GPUs → 3.75, idle 1.25 (ResourceId eks-gpu/gpu-sp)
+    assertThat(cost).containsEntry("eks-g 11 null train-0/ml", "3.75 3.75").containsEntry("eks-g 11 null idle", "1.25 1.25");
+    // gpu-onprem has neither a CUR row nor a price: no cost, nothing written for it
+    assertThat(cost).hasSize(11);
     Row part = focus().where(col(FocusColumns.ALLOCATED_RESOURCE_NAME).equalTo("train-0")
         .and(col(ExtensionColumns.LINE_ITEM_TYPE).equalTo("SavingsPlanCoveredUsage"))).first();
     assertThat(part.<String>getAs(FocusColumns.TAGS)).isEqualTo("{\"user_team\":\"ml\"}"); // the origin's Tags
@@ -165,7 +169,10 @@ class GpuCloudBillTest {
     for (Map<String, String> r : CsvRecords.read(INPUT.resolve("cur/cur-gpu-2026-11-03.csv"))) {
       cur = cur.add(new BigDecimal(r.get("line_item_unblended_cost")));
     }
-    assertThat(focus().agg(sum(col(FocusColumns.BILLED_COST))).first().getDecimal(0)).isEqualByComparingTo(cur);
+    // every row but the node-price fallback (SubAccountId = the cluster) comes from the CUR, and adds up to it exactly
+    assertThat(focus().where(col(FocusColumns.SUB_ACCOUNT_ID).notEqual("eks-gpu")).agg(sum(col(FocusColumns.BILLED_COST))).first()
+        .getDecimal(0)).isEqualByComparingTo(cur);
+    assertThat(focus().agg(sum(col(FocusColumns.BILLED_COST))).first().getDecimal(0)).isEqualByComparingTo(cur.add(new BigDecimal("5.00")));
     for (PipelineRunner.Result r : List.of(first, second)) {
       assertThat(r.reconciled()).isTrue();
       Dataset<Row> runs = warehouse.read(PipelineRunsTable.TABLE_NAME).where(col(PipelineRunsTable.RUN_ID).equalTo(r.runId()));
@@ -180,8 +187,8 @@ class GpuCloudBillTest {
       Row gpu = runs.where(col(PipelineRunsTable.SOURCE_KIND).equalTo("k8s-gpu")).first();
       assertThat(gpu.<String>getAs(PipelineRunsTable.MESSAGE))
           .contains("4 aws-cur row(s) of 2 instance(s) claimed as origins (BilledCost 2.012200000000, EffectiveCost 5.982600000000)")
-          .contains("1 node-hour(s) with no aws-cur row and no node price have no cost (nodes gpu-sp)");
-      assertThat(gpu.<Long>getAs(PipelineRunsTable.ROWS_IN)).isEqualTo(4L);
+          .contains("2 node-hour(s) with no aws-cur row and no node price have no cost (nodes gpu-onprem)");
+      assertThat(gpu.<Long>getAs(PipelineRunsTable.ROWS_IN)).isEqualTo(5L); // 4 CUR rows + gpu-sp 11:00 at its node price
     }
   }
 
