@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.aifocus.allocate.gpu.GpuAllocation;
+import io.aifocus.allocate.gpu.GpuMetrics;
 import io.aifocus.allocate.gpu.GpuUtilization;
 import io.aifocus.allocate.gpu.InferenceTokens;
 import io.aifocus.allocate.gpu.NodePricing;
@@ -21,9 +22,8 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
-import io.aifocus.api.SourceKind;
-import io.aifocus.allocate.gpu.GpuMetrics;
 import io.aifocus.api.RawColumns;
+import io.aifocus.api.SourceKind;
 import io.aifocus.ingest.k8s.OpenCostPricingReader;
 import io.aifocus.ingest.k8s.PrometheusReader;
 import io.aifocus.schema.CostAndUsageTable;
@@ -42,9 +42,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -364,8 +364,8 @@ final class GpuAllocationRun {
         scopes.add(new BillScope(r.getString(0), (Instant) r.get(1)));
       }
     }
-    Dataset<Row> candidates = table.where(expr(candidatePredicate(runId))).select(CostAndUsageTable.schema().fieldNames()[0],
-        java.util.Arrays.copyOfRange(CostAndUsageTable.schema().fieldNames(), 1, CostAndUsageTable.schema().size()))
+    Dataset<Row> candidates = table.where(expr(candidatePredicate(runId)))
+        .select(java.util.Arrays.stream(CostAndUsageTable.schema().fieldNames()).map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long n = candidates.count();
     progress.stage("aws-cur rows of this run: %d instance-hour row(s) are candidate GPU node origins", n);
