@@ -32,7 +32,7 @@ final class ExportCommand implements Callable<Integer> {
 
   /** What is exported besides the FOCUS table, when present. */
   static final List<String> SUMMARIES = List.of("v_cost_per_token", "v_daily_spend", "v_gpu_utilization",
-      "v_spend_concentration", "v_cost_per_task", "v_savings_opportunities", Analytics.BUDGET_STATUS, Analytics.ALERTS,
+      "v_self_hosted_cost_per_token", "v_spend_concentration", "v_cost_per_task", "v_savings_opportunities", Analytics.BUDGET_STATUS, Analytics.ALERTS,
       Analytics.ANOMALIES, Analytics.FORECASTS);
 
   @Mixin SparkOptions spark;

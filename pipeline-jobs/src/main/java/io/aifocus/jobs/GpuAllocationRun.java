@@ -4,10 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.aifocus.allocate.gpu.GpuAllocation;
+import io.aifocus.allocate.gpu.GpuMetrics;
 import io.aifocus.allocate.gpu.GpuUtilization;
 import io.aifocus.allocate.gpu.InferenceTokens;
 import io.aifocus.allocate.gpu.NodePricing;
@@ -16,8 +20,10 @@ import io.aifocus.api.InferenceTokensTable;
 import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
+import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.RawColumns;
+import io.aifocus.api.SourceKind;
 import io.aifocus.ingest.k8s.OpenCostPricingReader;
 import io.aifocus.ingest.k8s.PrometheusReader;
 import io.aifocus.schema.CostAndUsageTable;
@@ -36,8 +42,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
@@ -48,9 +56,17 @@ import org.apache.spark.storage.StorageLevel;
  * reconciliation per billing period: Σ origin charges = Σ allocated rows, and every origin charge allocated.
  */
 final class GpuAllocationRun {
+  /** source_kind of the pipeline_runs rows recording the aws-cur rows a cluster claimed as its origins. */
+  static final String CLAIMED_KIND = "gpu-node-cost";
+  /** Line item types of an instance-hour: on demand/spot, RI-covered, Savings Plan covered and its negation. */
+  static final List<String> INSTANCE_HOUR_LINE_TYPES = List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "SavingsPlanNegation");
+  /** Usage types of instance-hours (region prefix optional): BoxUsage, SpotUsage, DedicatedUsage, HostBoxUsage. */
+  static final String INSTANCE_HOUR_USAGE_TYPE = "^([A-Z0-9]+-)?(BoxUsage|SpotUsage|DedicatedUsage|HostBoxUsage)(:.*)?$";
+
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final Progress progress;
+  private long claimedRows;
 
   GpuAllocationRun(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
@@ -68,6 +84,57 @@ final class GpuAllocationRun {
    * allocated rows and gpu_utilization hours of in-scope periods are reconciled and written; rows of other periods
    * stay as they are. Unparsable metric lines have no period: a scoped run counts them and leaves the quarantine alone.
    */
+  /** aws-cur rows this object's runs claimed as origins (removed from focus_cost_and_usage by their commits). */
+  long claimedRows() {
+    return claimedRows;
+  }
+
+  /**
+   * A cluster whose node cost comes from the cloud bill needs that source in the same run: its commit replaces the
+   * run's own CUR rows, and a rerun finds its origins only by reading the CUR again. AIF-9001 otherwise, before
+   * anything is read.
+   */
+  static void checkNodeCostSources(JobConfig config) {
+    for (GpuClusterConfig c : config.gpuClusters()) {
+      if (c.nodeCost().isPresent() && config.sources().stream().noneMatch(s -> s.kind() == c.nodeCost().get())) {
+        throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "gpu-clusters " + c.settings().cluster() + ": node-cost "
+            + c.nodeCost().get().id() + " needs an " + c.nodeCost().get().id() + " source in the same run (the cluster's origins"
+            + " are that run's " + c.nodeCost().get().id() + " rows of its GPU instances)");
+      }
+    }
+  }
+
+  /**
+   * An aws-cur run must include every cluster that claimed aws-cur rows of the periods it may rewrite: the CUR write
+   * brings those rows back, and only the cluster's commit takes them out again (else they would count twice next
+   * to the allocated rows). AIF-9001 before anything is read.
+   */
+  static void checkClaimingClusters(JobConfig config, Warehouse warehouse) {
+    if (config.sources().stream().noneMatch(s -> s.kind() == SourceKind.AWS_CUR) || !warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+      return;
+    }
+    List<String> claiming = new ArrayList<>();
+    for (GpuClusterConfig c : config.gpuClusters()) {
+      if (c.nodeCost().isPresent()) {
+        claiming.add(c.settings().cluster());
+      }
+    }
+    Dataset<Row> rows = warehouse.read(CostAndUsageTable.TABLE_NAME)
+        .where(col(ExtensionColumns.SOURCE_KIND).equalTo(GpuAllocation.SOURCE_KIND)
+            .and(col(ExtensionColumns.SOURCE_RECORD_ID).contains(GpuAllocation.CLOUD_ORIGIN_INFIX)));
+    if (!config.scope().isAll()) {
+      rows = rows.where(config.scope().condition(col(FocusColumns.BILLING_PERIOD_START)));
+    }
+    List<String> others = rows.select(regexp_extract(col(ExtensionColumns.SOURCE_RECORD_ID),
+            "^(.*)/[^/@]+" + java.util.regex.Pattern.quote(GpuAllocation.CLOUD_ORIGIN_INFIX), 1).as("c")).distinct()
+        .collectAsList().stream().map(r -> r.getString(0)).filter(c -> !claiming.contains(c)).sorted().toList();
+    if (!others.isEmpty()) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "focus_cost_and_usage holds rows of gpu-clusters "
+          + String.join(", ", others) + " allocated from aws-cur rows (node-cost aws-cur): an aws-cur run must include "
+          + (others.size() == 1 ? "that cluster" : "those clusters") + ", else the rewritten CUR rows would count twice next to their allocations");
+    }
+  }
+
   List<SourceRun> run(GpuClusterConfig config, NormalizeContext context, RunScope scope) {
     String cluster = config.settings().cluster();
     PrometheusReader.Result ksm = PrometheusReader.read(spark, config.kubeStateMetrics(), config.scrapeTime());
@@ -82,14 +149,20 @@ final class GpuAllocationRun {
     Dataset<Row> ksmRows = ksm.rows().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> dcgmRows = dcgm.map(d -> d.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     Dataset<Row> vllmRows = vllm.map(v -> v.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    CloudOrigins bill = config.nodeCost().isPresent() ? cloudOrigins(context.runId()) : null;
     try {
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
       GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
-          config.settings(), context, config.kubeStateMetrics());
-      Dataset<Row> origins = scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> allocated = scoped(result.allocated(), FocusColumns.BILLING_PERIOD_START, scope).persist(StorageLevel.MEMORY_AND_DISK());
+          config.settings(), context, config.kubeStateMetrics(),
+          Optional.ofNullable(bill).map(b -> new GpuAllocation.CloudBill(b.candidates(), config.instanceIdLabel())));
+      Dataset<Row> origins = gated(scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope), bill).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> allocated = gated(scoped(result.allocated(), FocusColumns.BILLING_PERIOD_START, scope), bill).persist(StorageLevel.MEMORY_AND_DISK());
+      Claim claim = bill == null ? null : claim(config, result, bill, scope, allocated);
       try {
         List<SourceRun> runs = reconcile(config, files, origins, allocated);
+        if (claim != null) {
+          runs = runs.stream().map(r -> r.withFxNote(claim.notes().get(r.billingPeriodStart().toInstant()))).toList();
+        }
         if (scope.isAll()) {
           long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);
           if (quarantined > 0) {
@@ -100,7 +173,11 @@ final class GpuAllocationRun {
           progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
               cluster, scope.label(), unparsable);
         }
-        writeFocus(config, allocated, runs);
+        writeFocus(config, allocated, runs, claim, context.runId());
+        if (claim != null) {
+          appendClaims(config, context, claim, files);
+          claimedRows += claim.rows();
+        }
         if (dcgmRows != null) {
           Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
               config.settings(), context.runId());
@@ -114,8 +191,14 @@ final class GpuAllocationRun {
       } finally {
         origins.unpersist();
         allocated.unpersist();
+        if (claim != null) {
+          claim.claimed().unpersist();
+        }
       }
     } finally {
+      if (bill != null) {
+        bill.candidates().unpersist();
+      }
       ksmRows.unpersist();
       if (dcgmRows != null) {
         dcgmRows.unpersist();
@@ -183,7 +266,7 @@ final class GpuAllocationRun {
     }
     Map<Instant, Object[]> out = new LinkedHashMap<>();
     for (Row r : allocated.groupBy(col(FocusColumns.BILLING_PERIOD_START))
-        .agg(count(lit(1)), sum(col(FocusColumns.BILLED_COST)), countDistinct(col(FocusColumns.RESOURCE_ID), col(FocusColumns.CHARGE_PERIOD_START))).collectAsList()) {
+        .agg(count(lit(1)), sum(col(FocusColumns.BILLED_COST)), countDistinct(regexp_replace(col(ExtensionColumns.SOURCE_RECORD_ID), "#[0-9]+$", ""))).collectAsList()) {
       out.put((Instant) r.get(0), new Object[] {r.getLong(1), r.getDecimal(2).setScale(12), r.getLong(3)});
     }
     List<SourceRun> runs = new ArrayList<>();
@@ -207,23 +290,171 @@ final class GpuAllocationRun {
         .sorted().collect(Collectors.joining(" OR ", "(", ")"));
   }
 
-  /** Replaces the cluster's allocated rows of the run's billing periods in one commit. */
-  private void writeFocus(GpuClusterConfig config, Dataset<Row> allocated, List<SourceRun> runs) {
-    if (runs.isEmpty()) {
+  /**
+   * Replaces the cluster's allocated rows of the run's billing periods in one commit; with node cost from the cloud
+   * bill the same commit removes the claimed aws-cur rows (the origins the allocated rows replace) and replaces the
+   * cluster's rows allocated from the bill's (billing account, period) scopes this run read.
+   */
+  private void writeFocus(GpuClusterConfig config, Dataset<Row> allocated, List<SourceRun> runs, Claim claim, String runId) {
+    if (runs.isEmpty() && (claim == null || claim.scopes().isEmpty())) {
       progress.stage("gpu cluster %s: no GPU node charges, nothing to write", config.settings().cluster());
       return;
     }
-    String predicate = ExtensionColumns.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND)
-        + " AND " + FocusColumns.BILLING_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().billingAccountId())
-        + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster())
-        + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
+    String own = FocusColumns.BILLING_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().billingAccountId())
+        + " AND " + FocusColumns.SUB_ACCOUNT_ID + " = " + PipelineRunner.sqlString(config.settings().cluster());
+    String predicate;
+    if (claim == null) {
+      predicate = ExtensionColumns.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND) + " AND " + own
+          + " AND " + scope(config, runs, FocusColumns.BILLING_PERIOD_START);
+    } else {
+      String fromBill = ExtensionColumns.SOURCE_RECORD_ID + " RLIKE " + PipelineRunner.sqlString(
+          "^" + java.util.regex.Pattern.quote(config.settings().cluster() + "/") + "[^/@]+" + java.util.regex.Pattern.quote(GpuAllocation.CLOUD_ORIGIN_INFIX));
+      String periods = claim.scopes().stream().map(sc -> "TIMESTAMP '" + sql(sc.period()) + "'").distinct().sorted()
+          .collect(Collectors.joining(", ", FocusColumns.BILLING_PERIOD_START + " IN (", ")"));
+      String billScopes = claim.scopes().stream().map(sc -> "(" + FocusColumns.BILLING_ACCOUNT_ID + " = " + PipelineRunner.sqlString(sc.account())
+          + " AND " + FocusColumns.BILLING_PERIOD_START + " = TIMESTAMP '" + sql(sc.period()) + "')").sorted()
+          .collect(Collectors.joining(" OR ", "(", ")"));
+      predicate = "(" + ExtensionColumns.SOURCE_KIND + " = " + PipelineRunner.sqlString(GpuAllocation.SOURCE_KIND)
+          + " AND ((" + own + " AND " + periods + ") OR (" + fromBill + " AND " + billScopes + ")))";
+      if (!claim.instances().isEmpty()) {
+        predicate += " OR (" + candidatePredicate(runId) + " AND " + FocusColumns.RESOURCE_ID + " IN ("
+            + claim.instances().stream().map(PipelineRunner::sqlString).collect(Collectors.joining(", ")) + "))";
+      }
+    }
+    String replace = predicate;
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
     DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
       warehouse.createFocusTableIfAbsent(allocated.schema());
-      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", replace)
           .option("mergeSchema", "true").save(path);
     });
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);
+  }
+
+  /** This run's candidate origin rows of the cloud bill and the (billing account, period) scopes its aws-cur rows cover. */
+  record CloudOrigins(Dataset<Row> candidates, List<BillScope> scopes) {}
+
+  /** One (BillingAccountId, BillingPeriodStart) scope of the run's aws-cur rows. */
+  record BillScope(String account, Instant period) {}
+
+  /** What a cluster claimed: the aws-cur rows (persisted), their instances, in-scope bill scopes, per-period notes. */
+  record Claim(Dataset<Row> claimed, List<String> instances, List<BillScope> scopes, Map<Instant, String> notes,
+      List<Row> perPeriod, long rows) {}
+
+  /** aws-cur rows of this run that are instance-hours of some instance (the allocation picks those of its nodes). */
+  static String candidatePredicate(String runId) {
+    return "(" + ExtensionColumns.SOURCE_KIND + " = " + PipelineRunner.sqlString(SourceKind.AWS_CUR.id())
+        + " AND " + ExtensionColumns.RUN_ID + " = " + PipelineRunner.sqlString(runId)
+        + " AND " + ExtensionColumns.LINE_ITEM_TYPE + " IN (" + INSTANCE_HOUR_LINE_TYPES.stream().map(PipelineRunner::sqlString)
+            .collect(Collectors.joining(", ")) + ")"
+        + " AND " + ExtensionColumns.USAGE_TYPE + " RLIKE " + PipelineRunner.sqlString(INSTANCE_HOUR_USAGE_TYPE)
+        + " AND " + FocusColumns.RESOURCE_ID + " IS NOT NULL)";
+  }
+
+  /** Reads (and materializes: the commit below replaces them) this run's candidate aws-cur rows. */
+  private CloudOrigins cloudOrigins(String runId) {
+    if (!warehouse.exists(CostAndUsageTable.TABLE_NAME)) {
+      return new CloudOrigins(spark.createDataFrame(List.of(), CostAndUsageTable.schema()), List.of());
+    }
+    Dataset<Row> table = warehouse.read(CostAndUsageTable.TABLE_NAME);
+    List<BillScope> scopes = new ArrayList<>();
+    for (Row r : table.where(col(ExtensionColumns.SOURCE_KIND).equalTo(SourceKind.AWS_CUR.id()).and(col(ExtensionColumns.RUN_ID).equalTo(runId)))
+        .select(col(FocusColumns.BILLING_ACCOUNT_ID), col(FocusColumns.BILLING_PERIOD_START)).distinct().collectAsList()) {
+      if (!r.isNullAt(0) && !r.isNullAt(1)) {
+        scopes.add(new BillScope(r.getString(0), (Instant) r.get(1)));
+      }
+    }
+    Dataset<Row> candidates = table.where(expr(candidatePredicate(runId)))
+        .select(java.util.Arrays.stream(CostAndUsageTable.schema().fieldNames()).map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long n = candidates.count();
+    progress.stage("aws-cur rows of this run: %d instance-hour row(s) are candidate GPU node origins", n);
+    return new CloudOrigins(candidates, scopes);
+  }
+
+  /** Keeps only the billing periods the run's aws-cur rows cover (the other periods' rows stay as they are). */
+  private static Dataset<Row> gated(Dataset<Row> rows, CloudOrigins bill) {
+    if (bill == null) {
+      return rows;
+    }
+    if (bill.scopes().isEmpty()) {
+      return rows.where(lit(false));
+    }
+    return rows.where(col(FocusColumns.BILLING_PERIOD_START).isin(bill.scopes().stream().map(sc -> Timestamp.from(sc.period())).distinct().toArray()));
+  }
+
+  /** The aws-cur rows the cluster claimed and what the run reports about them and about node-hours without cost. */
+  private Claim claim(GpuClusterConfig config, GpuAllocation.Result result, CloudOrigins bill, RunScope scope, Dataset<Row> allocated) {
+    String cluster = config.settings().cluster();
+    Dataset<Row> claimed = gated(scoped(result.claimed(), FocusColumns.BILLING_PERIOD_START, scope), bill).persist(StorageLevel.MEMORY_AND_DISK());
+    List<String> instances = claimed.select(col(FocusColumns.RESOURCE_ID)).distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList();
+    Map<Instant, BigDecimal> allocatedFromBill = new LinkedHashMap<>();
+    for (Row r : allocated.where(col(ExtensionColumns.SOURCE_RECORD_ID).contains(GpuAllocation.CLOUD_ORIGIN_INFIX))
+        .groupBy(col(FocusColumns.BILLING_PERIOD_START)).agg(sum(col(FocusColumns.BILLED_COST))).collectAsList()) {
+      allocatedFromBill.put((Instant) r.get(0), r.getDecimal(1).setScale(12));
+    }
+    List<Row> perPeriod = new ArrayList<>();
+    Map<Instant, String> notes = new LinkedHashMap<>();
+    long rows = 0;
+    for (Row r : claimed.groupBy(col(FocusColumns.BILLING_PERIOD_START))
+        .agg(count(lit(1)), sum(col(FocusColumns.BILLED_COST)), sum(col(FocusColumns.EFFECTIVE_COST)), countDistinct(col(FocusColumns.RESOURCE_ID)))
+        .orderBy(col(FocusColumns.BILLING_PERIOD_START)).collectAsList()) {
+      Instant period = (Instant) r.get(0);
+      BigDecimal billed = r.isNullAt(2) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(2).setScale(12);
+      BigDecimal effective = r.isNullAt(3) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(3).setScale(12);
+      perPeriod.add(RowFactory.create(period, r.getLong(1), billed, effective, r.getLong(4),
+          allocatedFromBill.getOrDefault(period, BigDecimal.ZERO.setScale(12))));
+      notes.put(period, r.getLong(1) + " aws-cur row(s) of " + r.getLong(4) + " instance(s) claimed as origins (BilledCost "
+          + billed.toPlainString() + ", EffectiveCost " + effective.toPlainString() + ")");
+      rows += r.getLong(1);
+    }
+    Dataset<Row> unpriced = gated(scoped(result.unpriced().withColumn(FocusColumns.BILLING_PERIOD_START, date_trunc("month", col(GpuMetrics.HOUR_START))),
+        FocusColumns.BILLING_PERIOD_START, scope), bill);
+    for (Row r : unpriced.groupBy(col(FocusColumns.BILLING_PERIOD_START))
+        .agg(count(lit(1)), functions.sort_array(functions.collect_set(col(GpuMetrics.NODE)))).collectAsList()) {
+      Instant period = (Instant) r.get(0);
+      String note = r.getLong(1) + " node-hour(s) with no aws-cur row and no node price have no cost (nodes " + String.join(", ",
+          scala.jdk.javaapi.CollectionConverters.asJava(r.<String>getSeq(2))) + ")";
+      progress.stage("gpu cluster %s %s: %s", cluster, period, note);
+      notes.merge(period, note, (a, b) -> a + "; " + b);
+    }
+    long outside = scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope).count()
+        - gated(scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope), bill).count();
+    if (outside > 0) {
+      progress.stage("gpu cluster %s: %d origin charge(s) in billing periods without aws-cur rows in this run left out (their rows stay as they are)",
+          cluster, outside);
+    }
+    for (Map.Entry<Instant, String> e : notes.entrySet()) {
+      progress.stage("gpu cluster %s %s: %s", cluster, e.getKey(), e.getValue());
+    }
+    List<BillScope> scopes = bill.scopes().stream().filter(sc -> scope.includes(Optional.of(sc.period()))).toList();
+    return new Claim(claimed, instances, scopes, notes, perPeriod, rows);
+  }
+
+  /** One gpu-node-cost row per period: the aws-cur rows claimed (rows_superseded) and the allocated total they became. */
+  private void appendClaims(GpuClusterConfig config, NormalizeContext context, Claim claim, List<String> files) {
+    List<Row> rows = new ArrayList<>();
+    for (Row p : claim.perPeriod()) {
+      Instant period = (Instant) p.get(0);
+      long n = p.getLong(1);
+      BigDecimal billed = p.getDecimal(2);
+      BigDecimal out = p.getDecimal(5);
+      boolean exact = billed.compareTo(out) == 0;
+      rows.add(RowFactory.create(context.runId(), CLAIMED_KIND, config.settings().cluster(),
+          scala.jdk.javaapi.CollectionConverters.asScala(files).toSeq(), period, n, n, 0L, billed, out, BigDecimal.ZERO.setScale(12), 0L,
+          exact, context.ingestedAt(), 0L, exact ? "CLAIMED" : "NOT_RECONCILED",
+          n + " aws-cur row(s) of " + p.getLong(4) + " GPU instance(s) (BilledCost " + billed.toPlainString() + ", EffectiveCost "
+              + p.getDecimal(3).toPlainString() + ") replaced by the cluster's allocated rows in the same commit: aws-cur output_total "
+              + "= its rows in focus_cost_and_usage + this input_total", 0L,
+          null, null, null, null, null, null, n));
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    DeltaRetry.write(PipelineRunsTable.TABLE_NAME, progress, () -> spark.createDataFrame(rows, PipelineRunsTable.schemaWithDrift())
+        .write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
+        .save(warehouse.path(PipelineRunsTable.TABLE_NAME)));
   }
 
   /** Unparsable metric lines (AIF-1005 with file and line); replaces earlier quarantine rows of the same files. */

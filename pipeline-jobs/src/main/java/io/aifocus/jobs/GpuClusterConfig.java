@@ -8,6 +8,7 @@ import io.aifocus.allocate.gpu.IdleHandling;
 import io.aifocus.allocate.gpu.OnPremCostModel;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
+import io.aifocus.api.SourceKind;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.regex.Pattern;
  * @param scrapeTime time of samples whose line carries no timestamp
  * @param vllmMetrics vLLM metrics (token counters; text exposition or query_range JSON) of the cluster's inference
  *     pods, for the inference_tokens table (docs/sources/vllm-metrics.md)
+ * @param nodeCost the source kind whose rows of the run are the nodes' cost ({@code node-cost: aws-cur}: the
+ *     instance-hour rows of the GPU instances, docs/allocation.md); empty = node-prices / cost-model only
+ * @param instanceIdLabel node label holding the node's cloud instance id; empty = kube_node_info's provider_id
  */
 public record GpuClusterConfig(
     GpuClusterSettings settings,
@@ -38,7 +42,9 @@ public record GpuClusterConfig(
     Optional<String> nodePrices,
     Optional<OnPremCostModel> costModel,
     Optional<Instant> scrapeTime,
-    Optional<String> vllmMetrics) {
+    Optional<String> vllmMetrics,
+    Optional<SourceKind> nodeCost,
+    Optional<String> instanceIdLabel) {
   private static final Pattern INTERVAL = Pattern.compile("^(\\d+)\\s*(ms|s|m)$");
 
   public GpuClusterConfig {
@@ -49,6 +55,22 @@ public record GpuClusterConfig(
     requireNonNull(costModel, "costModel is null");
     requireNonNull(scrapeTime, "scrapeTime is null");
     requireNonNull(vllmMetrics, "vllmMetrics is null");
+    requireNonNull(nodeCost, "nodeCost is null");
+    requireNonNull(instanceIdLabel, "instanceIdLabel is null");
+    if (nodeCost.isPresent() && nodeCost.get() != SourceKind.AWS_CUR) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "gpu-clusters " + settings.cluster() + ": node-cost '"
+          + nodeCost.get().id() + "' is not supported; allowed: " + SourceKind.AWS_CUR.id());
+    }
+    if (nodeCost.isEmpty() && nodePrices.isEmpty() && costModel.isEmpty()) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG,
+          "gpu-clusters " + settings.cluster() + " needs 'node-prices' (OpenCost pricing CSV), 'cost-model' or 'node-cost'");
+    }
+  }
+
+  /** A cluster priced by node-prices / cost-model only. */
+  public GpuClusterConfig(GpuClusterSettings settings, Optional<String> dcgm, String kubeStateMetrics,
+      Optional<String> nodePrices, Optional<OnPremCostModel> costModel, Optional<Instant> scrapeTime, Optional<String> vllmMetrics) {
+    this(settings, dcgm, kubeStateMetrics, nodePrices, costModel, scrapeTime, vllmMetrics, Optional.empty(), Optional.empty());
   }
 
   /** A cluster without vLLM metrics. */
@@ -76,7 +98,9 @@ public record GpuClusterConfig(
       String scrapeTime,
       String currency,
       String billingAccountId,
-      String providerName) {}
+      String providerName,
+      String nodeCost,
+      String instanceIdLabel) {}
 
   record CostModel(
       BigDecimal hardwareCost,
@@ -94,9 +118,20 @@ public record GpuClusterConfig(
     if (e.kubeStateMetrics() == null) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, where + " (" + e.name() + ") needs 'kube-state-metrics'");
     }
-    if (e.nodePrices() == null && e.costModel() == null) {
+    if (e.nodePrices() == null && e.costModel() == null && e.nodeCost() == null) {
       throw new PipelineException(PipelineErrorCode.INVALID_CONFIG,
-          where + " (" + e.name() + ") needs 'node-prices' (OpenCost pricing CSV) or 'cost-model'");
+          where + " (" + e.name() + ") needs 'node-prices' (OpenCost pricing CSV), 'cost-model' or 'node-cost'");
+    }
+    Optional<SourceKind> nodeCost = Optional.empty();
+    if (e.nodeCost() != null) {
+      if (!e.nodeCost().strip().equals(SourceKind.AWS_CUR.id())) {
+        throw new PipelineException(PipelineErrorCode.INVALID_CONFIG,
+            where + ".node-cost: expected " + SourceKind.AWS_CUR.id() + ", got '" + e.nodeCost() + "'");
+      }
+      nodeCost = Optional.of(SourceKind.AWS_CUR);
+    }
+    if (e.instanceIdLabel() != null && nodeCost.isEmpty()) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, where + ".instance-id-label needs 'node-cost'");
     }
     AllocationMethod method = AllocationMethod.fromId(e.method() == null ? AllocationMethod.GPU_REQUEST_TIME.id() : e.method());
     IdleHandling idle = IdleHandling.fromId(e.idle() == null ? IdleHandling.SEPARATE.id() : e.idle());
@@ -141,7 +176,8 @@ public record GpuClusterConfig(
         Optional.ofNullable(e.dcgm()).map(p -> JobConfig.resolve(base, p)),
         JobConfig.resolve(base, e.kubeStateMetrics()),
         Optional.ofNullable(e.nodePrices()).map(p -> JobConfig.resolve(base, p)),
-        model, scrape, Optional.ofNullable(e.vllmMetrics()).map(p -> JobConfig.resolve(base, p)));
+        model, scrape, Optional.ofNullable(e.vllmMetrics()).map(p -> JobConfig.resolve(base, p)), nodeCost,
+        Optional.ofNullable(e.instanceIdLabel()).map(String::strip).filter(l -> !l.isEmpty()));
   }
 
   static Duration interval(String where, String text) {

@@ -122,6 +122,9 @@ final class PipelineRunner {
     }
     // a bad same-traffic-as declaration fails before any data is read
     Set<SourceKind> sameTraffic = UsageCostReconciler.sameTraffic(config.sources());
+    // GPU node cost from the cloud bill: the bill's source runs with its clusters (docs/allocation.md)
+    GpuAllocationRun.checkNodeCostSources(config);
+    GpuAllocationRun.checkClaimingClusters(config, warehouse);
     Instant startedAt = Instant.now();
     String runId = runId(startedAt);
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
@@ -169,11 +172,12 @@ final class PipelineRunner {
     NormalizeContext gpuContext = config.priceBook().isPresent() && config.gpuClusters().stream().anyMatch(c -> c.vllmMetrics().isPresent())
         ? new NormalizeContext(runId, startedAt, context.teamTagKeys(), PriceBook.load(Path.of(config.priceBook().get())))
         : context;
+    GpuAllocationRun gpu = new GpuAllocationRun(spark, warehouse, progress);
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
         stage(io.aifocus.allocate.gpu.GpuAllocation.SOURCE_KIND, "allocate");
-        List<SourceRun> runs = new GpuAllocationRun(spark, warehouse, progress).run(cluster, gpuContext, config.scope());
+        List<SourceRun> runs = gpu.run(cluster, gpuContext, config.scope());
         appendRuns(runId, startedAt, runs, System.currentTimeMillis() - t0, null);
         all.addAll(runs);
       } catch (RuntimeException e) {
@@ -188,7 +192,7 @@ final class PipelineRunner {
         .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()),
             sameTraffic, startedAt);
     stage("run", "check written rows");
-    checkWrittenRows(runId, all, distributed.supersededRows());
+    checkWrittenRows(runId, all, distributed.supersededRows() + gpu.claimedRows()); // claimed aws-cur rows: replaced by allocations
     Result result = new Result(runId, all);
     if (!result.reconciled()) {
       throw new PipelineException(

@@ -90,6 +90,14 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       h.append("<p>No <code>gpu_utilization</code> table in the warehouse yet.</p>\n");
     }
+    h.append("<h2>Self-hosted LLM cost per 1M tokens</h2>\n");
+    if (exists(s, "v_self_hosted_cost_per_token")) {
+      h.append(table(s.sql("SELECT billing_period, cluster, model, currency, total_tokens AS tokens,"
+          + " CAST(gpu_cost AS DECIMAL(20,2)) AS gpu_cost, self_hosted_cost_per_1m, api_provider, api_list_cost_per_1m,"
+          + " api_billed_cost_per_1m FROM v_self_hosted_cost_per_token ORDER BY billing_period, cluster, model, currency")));
+    } else {
+      h.append("<p>No <code>inference_tokens</code> table: no GPU cluster with <code>vllm-metrics</code> (docs/sources/vllm-metrics.md).</p>\n");
+    }
     h.append("<h2>Credit burn-down (closing balance per day, grant's unit)</h2>\n");
     if (exists(s, CreditsRun.LEDGER_TABLE)) {
       // the latest projection there is (none on days without burn in the trailing window), with its day

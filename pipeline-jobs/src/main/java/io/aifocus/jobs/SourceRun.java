@@ -33,7 +33,10 @@ record SourceRun(
         quarantinedTotal, unparsableAmountRows, 0, false, rowsWritten, null);
   }
 
-  /** The same reconciliation with a note on rows left without an FX rate (null for none). */
+  /**
+   * The same reconciliation with a note (null for none): rows left without an FX rate, or for a GPU cluster the
+   * aws-cur rows claimed as origins and node-hours without cost.
+   */
   SourceRun withFxNote(String note) {
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal,
         outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, note);
@@ -60,7 +63,7 @@ record SourceRun(
   String note() {
     if (allocation) {
       return "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
-          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows";
+          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" + (fxNote == null ? "" : "; " + fxNote);
     }
     String aggregated = rowsWritten == rowsOut ? null : rowsOut + " accepted source record(s) aggregated into "
         + rowsWritten + " FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)";

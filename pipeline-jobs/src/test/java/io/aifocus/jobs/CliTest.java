@@ -140,6 +140,7 @@ class CliTest {
       assertThat(billed).isEqualByComparingTo((java.math.BigDecimal) expected.get(1));
     }
     assertThat(out.resolve("arrow/v_cost_per_token.arrow")).exists();
+    assertThat(out.resolve("arrow/v_self_hosted_cost_per_token.arrow")).exists();
   }
 
   /** The report as text: one self-contained file with the demo's figures (rendered: next test). */
@@ -154,6 +155,7 @@ class CliTest {
         .contains("<h3>2026-11</h3>").contains(">agents / claude-haiku-4-5 (USD)</text>")
         .contains(">anthropic / claude-haiku-4-5 (USD)</text>".replace("anthropic", "Anthropic"))
         .contains("<h2>GPU utilization by endpoint and hour</h2>\n<svg ")
+        .contains("<h2>Self-hosted LLM cost per 1M tokens</h2>\n<table><tr><th>billing_period</th><th>cluster</th>")
         .contains("<h3>anthropic-pack-2026 (Tokens), projected exhaustion 2026-11-09 (as of 2026-11-30)</h3>")
         .contains("<td>agents-monthly</td>").contains("<td class=\"n\">30.60</td>")
         .contains("<td>2026-11-20</td><td>endpoint</td><td>/v1/agent/refund</td>")

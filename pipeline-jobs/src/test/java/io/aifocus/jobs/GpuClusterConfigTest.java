@@ -68,10 +68,32 @@ class GpuClusterConfigTest {
   }
 
   @Test
+  void nodeCostFromTheCloudBillNeedsNoPrices() throws IOException {
+    Path file = write("""
+        gpu-clusters:
+          - name: eks
+            kube-state-metrics: ksm/
+            node-cost: aws-cur
+            instance-id-label: aws.amazon.com/instance-id
+        """);
+    GpuClusterConfig c = JobConfig.fromYaml(file).gpuClusters().get(0);
+    assertThat(c.nodeCost()).contains(io.aifocus.api.SourceKind.AWS_CUR);
+    assertThat(c.instanceIdLabel()).contains("aws.amazon.com/instance-id");
+    assertThat(c.nodePrices()).isEmpty();
+    assertThat(c.costModel()).isEmpty();
+  }
+
+  @Test
   void errorsNameTheFileAndEntry() throws IOException {
     Path noPrices = write("gpu-clusters:\n  - name: c1\n    kube-state-metrics: k/\n");
     assertThatThrownBy(() -> JobConfig.fromYaml(noPrices)).isInstanceOf(PipelineException.class)
-        .hasMessage("AIF-9001 INVALID_CONFIG: " + noPrices + ": gpu-clusters[0] (c1) needs 'node-prices' (OpenCost pricing CSV) or 'cost-model'");
+        .hasMessage("AIF-9001 INVALID_CONFIG: " + noPrices + ": gpu-clusters[0] (c1) needs 'node-prices' (OpenCost pricing CSV), 'cost-model' or 'node-cost'");
+    Path badNodeCost = write("gpu-clusters:\n  - name: c1\n    kube-state-metrics: k/\n    node-cost: azure-cost\n");
+    assertThatThrownBy(() -> JobConfig.fromYaml(badNodeCost)).isInstanceOf(PipelineException.class)
+        .hasMessage("AIF-9001 INVALID_CONFIG: " + badNodeCost + ": gpu-clusters[0].node-cost: expected aws-cur, got 'azure-cost'");
+    Path labelOnly = write("gpu-clusters:\n  - name: c1\n    kube-state-metrics: k/\n    node-prices: p.csv\n    instance-id-label: x\n");
+    assertThatThrownBy(() -> JobConfig.fromYaml(labelOnly)).isInstanceOf(PipelineException.class)
+        .hasMessage("AIF-9001 INVALID_CONFIG: " + labelOnly + ": gpu-clusters[0].instance-id-label needs 'node-cost'");
     Path badMethod = write("gpu-clusters:\n  - name: c1\n    kube-state-metrics: k/\n    node-prices: p.csv\n    method: by-vibes\n");
     assertThatThrownBy(() -> JobConfig.fromYaml(badMethod)).isInstanceOf(PipelineException.class)
         .hasMessageContaining("Unknown GPU allocation method 'by-vibes'. Known: gpu-request-time, gpu-utilization-weighted, custom-weights");

@@ -18,6 +18,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
@@ -29,12 +31,20 @@ import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform_keys;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
@@ -61,6 +71,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -98,6 +110,9 @@ public final class GpuAllocation {
   static final String KSM_POD_LABELS = "kube_pod_labels";
   static final String KSM_NODE_LABELS = "kube_node_labels";
   static final String KSM_NAMESPACE_LABELS = "kube_namespace_labels";
+  static final String KSM_NODE_INFO = "kube_node_info";
+  /** x_SourceRecordId infix of rows allocated from a cloud-bill origin: {@code <cluster>/<node>@aws-cur:<start>.<n>#<part>}. */
+  public static final String CLOUD_ORIGIN_INFIX = "@aws-cur:";
   static final String GPU_COUNT_LABEL = "label_nvidia_com_gpu_count";
   static final String TAG_PREFIX = "aifocus/";
 
@@ -108,7 +123,22 @@ public final class GpuAllocation {
    * The node charges and the allocated rows that replace them (both in table layout), the per-pod usage, the
    * split parts ({@link #PART_SCHEMA}) and the origin keys ({@link #ORIGIN_ID}, _node, _hour).
    */
-  public record Result(Dataset<Row> origins, Dataset<Row> allocated, Dataset<Row> usage, Dataset<Row> parts, Dataset<Row> originKeys) {}
+  public record Result(Dataset<Row> origins, Dataset<Row> allocated, Dataset<Row> usage, Dataset<Row> parts, Dataset<Row> originKeys,
+      Dataset<Row> claimed, Dataset<Row> unpriced) {
+    /** Without a cloud bill: nothing claimed, every node-hour priced (or the run failed). */
+    public Result(Dataset<Row> origins, Dataset<Row> allocated, Dataset<Row> usage, Dataset<Row> parts, Dataset<Row> originKeys) {
+      this(origins, allocated, usage, parts, originKeys, null, null);
+    }
+  }
+
+  /**
+   * Node cost from cloud-bill rows (docs/allocation.md, "Node cost from the cloud bill"): {@code rows} are the
+   * candidate instance-hour rows of the bill (table layout, e.g. the run's aws-cur Usage rows of instance-hour usage
+   * types); a row whose ResourceId is the instance id of a GPU node of the cluster is an origin charge of that node.
+   * The instance id of a node is the last path segment of {@code kube_node_info}'s {@code provider_id}
+   * ({@code aws:///us-east-1a/i-0abc…} → {@code i-0abc…}), or the value of the node label {@code instanceIdLabel}.
+   */
+  public record CloudBill(Dataset<Row> rows, Optional<String> instanceIdLabel) {}
 
   private GpuAllocation() {}
 
@@ -119,18 +149,48 @@ public final class GpuAllocation {
    */
   public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgm, NodePricing pricing,
       GpuClusterSettings settings, NormalizeContext context, String sourceFile) {
+    return allocate(ksm, dcgm, pricing, settings, context, sourceFile, Optional.empty());
+  }
+
+  /**
+   * @param cloud node cost from cloud-bill rows: its matched rows are origins; node-hours no claimed row covers are
+   *     priced by {@code pricing}, and those it cannot price are left out and returned in {@link Result#unpriced()}
+   *     (without {@code cloud} an unpriced node fails the run with AIF-3001)
+   */
+  public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgm, NodePricing pricing,
+      GpuClusterSettings settings, NormalizeContext context, String sourceFile, Optional<CloudBill> cloud) {
     Dataset<Row> k = GpuMetrics.samples(ksm);
-    Dataset<Row> origins = origins(k, pricing, settings, context, sourceFile);
+    Dataset<Row> nodes = nodeHours(k);
+    Dataset<Row> origins;
+    Dataset<Row> claimed = null;
+    Dataset<Row> unpriced = null;
+    if (cloud.isPresent()) {
+      Dataset<Row> instances = nodeInstances(k, nodes, cloud.get().instanceIdLabel());
+      Dataset<Row> cloudOrigins = cloudOrigins(cloud.get().rows(), instances, settings);
+      claimed = cloud.get().rows().join(instances, col(FocusColumns.RESOURCE_ID).equalTo(col("_instance")), "left_semi");
+      Dataset<Row> covered = cloudOrigins.select(col("_node").as("_cn"),
+          explode(hoursOf(col("_hour"), col("_end"))).as("_ch")).distinct();
+      Dataset<Row> rest = nodes.join(covered, nodes.col(NODE).equalTo(covered.col("_cn"))
+          .and(nodes.col(HOUR_START).equalTo(covered.col("_ch"))), "left_anti");
+      Priced priced = price(rest, pricing, settings, false);
+      unpriced = rest.join(priced.unpriced(), NODE).select(col(NODE), col(HOUR_START));
+      origins = pricedOrigins(rest, priced.prices(), settings, context, sourceFile).unionByName(cloudOrigins);
+    } else {
+      origins = pricedOrigins(nodes, price(nodes, pricing, settings, true).prices(), settings, context, sourceFile);
+    }
     Dataset<Row> usage = withLabels(usage(k, dcgm, settings), k, settings);
     Dataset<Row> parts = split(origins, usage, settings);
     Dataset<Row> allocated = allocatedRows(origins, parts, settings);
-    return new Result(origins.drop(ORIGIN_ID, "_node", "_hour", "_capacity_unit_ms"), allocated, usage, parts,
-        origins.select(col(ORIGIN_ID), col("_node"), col("_hour")));
+    // gpu_utilization spreads the cost of an hourly origin over its hour; longer cloud-bill periods are left out there
+    Dataset<Row> hourly = origins.where(unix_millis(col("_end")).minus(unix_millis(col("_hour"))).equalTo(GpuMetrics.HOUR_MS));
+    return new Result(origins.drop(ORIGIN_ID, "_node", "_hour", "_end", "_capacity_unit_ms"), allocated, usage, parts,
+        hourly.select(col(ORIGIN_ID), col("_node"), col("_hour")), claimed, unpriced);
   }
 
   // ---------------------------------------------------------------------------------------------- origins
 
-  static Dataset<Row> origins(Dataset<Row> k, NodePricing pricing, GpuClusterSettings s, NormalizeContext context, String sourceFile) {
+  /** GPU node-hours: node, hour_start, _node_labels (latest), _gpus (label nvidia.com/gpu.count, else capacity rounded up). */
+  static Dataset<Row> nodeHours(Dataset<Row> k) {
     Dataset<Row> capacity = k.where(col(PrometheusColumns.METRIC).equalTo(KSM_CAPACITY))
         .withColumn("_u", GpuMetrics.RESOURCE_UNITS.apply(label("resource")))
         .where(col("_u").isNotNull().and(label("node").isNotNull()))
@@ -142,29 +202,53 @@ public final class GpuAllocation {
     Dataset<Row> nodeLabels = k.where(col(PrometheusColumns.METRIC).equalTo(KSM_NODE_LABELS))
         .groupBy(label("node").as(NODE)).agg(GpuMetrics.latest(col(PrometheusColumns.LABELS)).as("_node_labels"));
     Column labelled = coalesce(col("_node_labels").getItem(GPU_COUNT_LABEL).try_cast(DataTypes.IntegerType), lit(0));
-    Dataset<Row> nodes = capacity.join(nodeLabels, capacity.col(NODE).equalTo(nodeLabels.col(NODE)), "left")
+    return capacity.join(nodeLabels, capacity.col(NODE).equalTo(nodeLabels.col(NODE)), "left")
         .select(capacity.col(NODE), col(HOUR_START), col("_node_labels"),
             ceil(greatest(labelled.multiply(GpuUnits.PER_GPU), col("_capacity_units")).divide(GpuUnits.PER_GPU)).cast(DataTypes.LongType).as("_gpus"));
+  }
 
-    // price each (node, GPU count) once, in Java
+  /** Prices per (node, GPU count) and the nodes that have none (node, _gpus). */
+  record Priced(Dataset<Row> prices, Dataset<Row> unpriced) {}
+
+  /** Prices each (node, GPU count) of {@code nodes} once, in Java; {@code failUnpriced}: AIF-3001 for a node without a price. */
+  static Priced price(Dataset<Row> nodes, NodePricing pricing, GpuClusterSettings s, boolean failUnpriced) {
     List<Row> priced = new ArrayList<>();
+    List<Row> missing = new ArrayList<>();
     for (Row r : nodes.select(col(NODE), col("_gpus"), col("_node_labels")).dropDuplicates(NODE, "_gpus").collectAsList()) {
       String node = r.getString(0);
       long gpus = r.getLong(1);
       Map<String, String> labels = r.isNullAt(2) ? Map.of() : scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap(2));
       Map<String, String> plain = new LinkedHashMap<>(labels);
       labels.forEach((key, v) -> plain.putIfAbsent(key.startsWith("label_") ? key.substring(6) : key, v));
-      NodePricing.NodePrice price = pricing.price(node, plain, BigDecimal.valueOf(gpus)).orElseThrow(() -> new PipelineException(
-          PipelineErrorCode.NODE_PRICE_NOT_FOUND, "gpu-clusters " + s.cluster() + ": node '" + node + "' (" + gpus
-              + " GPU(s)) matches no node-prices row and no cost-model is configured"));
-      priced.add(RowFactory.create(node, gpus, price.hourly().setScale(12), price.basis()));
+      Optional<NodePricing.NodePrice> price = pricing.price(node, plain, BigDecimal.valueOf(gpus));
+      if (price.isEmpty() && failUnpriced) {
+        throw new PipelineException(PipelineErrorCode.NODE_PRICE_NOT_FOUND, "gpu-clusters " + s.cluster() + ": node '" + node + "' ("
+            + gpus + " GPU(s)) matches no node-prices row and no cost-model is configured");
+      }
+      if (price.isEmpty()) {
+        missing.add(RowFactory.create(node, gpus));
+      } else {
+        priced.add(RowFactory.create(node, gpus, price.get().hourly().setScale(12), price.get().basis()));
+      }
     }
     StructType priceSchema = DataTypes.createStructType(List.of(
         DataTypes.createStructField(NODE, DataTypes.StringType, false),
         DataTypes.createStructField("_gpus", DataTypes.LongType, false),
         DataTypes.createStructField("_hourly", MONEY, false),
         DataTypes.createStructField("_basis", DataTypes.StringType, false)));
-    Dataset<Row> prices = k.sparkSession().createDataFrame(priced, priceSchema);
+    StructType missingSchema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField(NODE, DataTypes.StringType, false),
+        DataTypes.createStructField("_gpus", DataTypes.LongType, false)));
+    return new Priced(nodes.sparkSession().createDataFrame(priced, priceSchema), nodes.sparkSession().createDataFrame(missing, missingSchema));
+  }
+
+  static Dataset<Row> origins(Dataset<Row> k, NodePricing pricing, GpuClusterSettings s, NormalizeContext context, String sourceFile) {
+    Dataset<Row> nodes = nodeHours(k);
+    return pricedOrigins(nodes, price(nodes, pricing, s, true).prices(), s, context, sourceFile);
+  }
+
+  /** Origin rows of priced node-hours (node-prices or the cost model), in table layout plus the origin keys. */
+  static Dataset<Row> pricedOrigins(Dataset<Row> nodes, Dataset<Row> prices, GpuClusterSettings s, NormalizeContext context, String sourceFile) {
     Dataset<Row> n = nodes.join(prices, new String[] {NODE, "_gpus"});
 
     Column hour = col(HOUR_START);
@@ -226,8 +310,65 @@ public final class GpuAllocation {
     cols.add(originId.as(ORIGIN_ID));
     cols.add(col(NODE).as("_node"));
     cols.add(hour.as("_hour"));
+    cols.add(timestamp_seconds(unix_seconds(hour).plus(3600)).as("_end"));
     cols.add(col("_gpus").multiply(GpuUnits.PER_GPU_HOUR).cast(DataTypes.createDecimalType(38, 0)).as("_capacity_unit_ms"));
     return n.select(cols.toArray(Column[]::new));
+  }
+
+  /** The hours a charge period [start, end) touches (start truncated to the hour). */
+  static Column hoursOf(Column start, Column end) {
+    return sequence(date_trunc("hour", start), timestamp_millis(unix_millis(end).minus(1)), expr("INTERVAL 1 HOUR"));
+  }
+
+  /**
+   * node → instance id (_node, _instance), one node per instance (the smallest name when several carry it), only
+   * nodes with GPU capacity: from {@code kube_node_info}'s provider_id, or the node label {@code instanceIdLabel}.
+   */
+  static Dataset<Row> nodeInstances(Dataset<Row> k, Dataset<Row> nodes, Optional<String> instanceIdLabel) {
+    Dataset<Row> ids = instanceIdLabel.isPresent()
+        ? k.where(col(PrometheusColumns.METRIC).equalTo(KSM_NODE_LABELS))
+            .select(label("node").as("_n"), label(NodePricing.sanitized(instanceIdLabel.get())).as("_instance"), col(T))
+        : k.where(col(PrometheusColumns.METRIC).equalTo(KSM_NODE_INFO))
+            .select(label("node").as("_n"), nullif(regexp_extract(label("provider_id"), "([^/]+)$", 1), lit("")).as("_instance"), col(T));
+    Dataset<Row> latest = ids.where(col("_n").isNotNull().and(col("_instance").isNotNull()))
+        .groupBy(col("_n")).agg(max_by(col("_instance"), col(T)).as("_instance"));
+    Dataset<Row> gpuNodes = nodes.groupBy(col(NODE).as("_gn")).agg(max(col("_gpus")).as("_gpus"));
+    return latest.join(gpuNodes, col("_n").equalTo(col("_gn")))
+        .groupBy(col("_instance")).agg(min(struct(col("_n"), col("_gpus"))).as("_first"))
+        .select(col("_first._n").as("_node"), col("_instance"), col("_first._gpus").as("_gpus"));
+  }
+
+  /**
+   * One origin per cloud-bill row of a node's instance: every column (Tags included) is the bill row's, but
+   * x_SourceKind (k8s-gpu: the allocated rows are the cluster's) and the reporting-currency amounts (not split:
+   * null, like every allocated row); capacity = the node's GPUs × the row's charge period.
+   */
+  static Dataset<Row> cloudOrigins(Dataset<Row> bill, Dataset<Row> instances, GpuClusterSettings s) {
+    Dataset<Row> j = bill.join(instances, col(FocusColumns.RESOURCE_ID).equalTo(col("_instance")));
+    Column start = col(FocusColumns.CHARGE_PERIOD_START);
+    Column end = col(FocusColumns.CHARGE_PERIOD_END);
+    WindowSpec w = Window.partitionBy(col(FocusColumns.RESOURCE_ID), start).orderBy(col(ExtensionColumns.LINE_ITEM_TYPE).asc_nulls_first(),
+        col(ExtensionColumns.SOURCE_RECORD_ID).asc_nulls_first(), col(FocusColumns.BILLED_COST).asc_nulls_first(),
+        col(FocusColumns.EFFECTIVE_COST).asc_nulls_first(), col(ExtensionColumns.SOURCE_FILE).asc_nulls_first());
+    Column originId = concat(lit(s.cluster() + "/"), col("_node"), lit(CLOUD_ORIGIN_INFIX), date_format(start, "yyyy-MM-dd'T'HH:mm:ss'Z'"),
+        lit("."), row_number().over(w).cast(DataTypes.StringType));
+    Map<String, Column> row = new LinkedHashMap<>();
+    for (StructField f : CostAndUsageTable.schema().fields()) {
+      row.put(f.name(), col(f.name()));
+    }
+    row.put(ExtensionColumns.SOURCE_KIND, lit(SOURCE_KIND));
+    row.put(ExtensionColumns.REPORTING_CURRENCY, lit(null));
+    row.put(ExtensionColumns.BILLED_COST_IN_REPORTING_CURRENCY, lit(null));
+    row.put(ExtensionColumns.EFFECTIVE_COST_IN_REPORTING_CURRENCY, lit(null));
+    row.put(ExtensionColumns.SOURCE_RECORD_ID, col(ORIGIN_ID));
+    List<Column> cols = new ArrayList<>(List.of(tableColumns(row)));
+    cols.add(col(ORIGIN_ID));
+    cols.add(col("_node"));
+    cols.add(start.as("_hour"));
+    cols.add(end.as("_end"));
+    cols.add(col("_gpus").multiply(GpuUnits.PER_GPU).multiply(unix_millis(end).minus(unix_millis(start)))
+        .cast(DataTypes.createDecimalType(38, 0)).as("_capacity_unit_ms"));
+    return j.withColumn(ORIGIN_ID, originId).select(cols.toArray(Column[]::new));
   }
 
   private static Column sorted(Column map) {
@@ -387,22 +528,42 @@ public final class GpuAllocation {
       DataTypes.createStructField("contracted", MONEY, true),
       DataTypes.createStructField("consumed", MONEY, true),
       DataTypes.createStructField("pricing_quantity", MONEY, true),
-      DataTypes.createStructField("gpu_hours", MONEY, false)));
+      DataTypes.createStructField("gpu_hours", MONEY, false),
+      DataTypes.createStructField("commitment_quantity", MONEY, true)));
 
-  /** One row per allocated part; see {@link #PART_SCHEMA}. The node and hour come back through the origin id. */
+  /**
+   * One row per allocated part; see {@link #PART_SCHEMA}. The node and hour come back through the origin id. An
+   * origin covers the usage of the hours its charge period touches (one hour for node-hour origins; a cloud-bill
+   * row of a day covers its 24 hours, a workload's hours summed).
+   */
   static Dataset<Row> split(Dataset<Row> origins, Dataset<Row> usage, GpuClusterSettings s) {
-    Dataset<Row> o = origins.select(col(ORIGIN_ID), col("_node"), col("_hour"), col("_capacity_unit_ms"),
-        col(FocusColumns.BILLED_COST), col(FocusColumns.EFFECTIVE_COST), col(FocusColumns.LIST_COST),
-        col(FocusColumns.CONTRACTED_COST), col(FocusColumns.CONSUMED_QUANTITY), col(FocusColumns.PRICING_QUANTITY));
-    Dataset<Row> joined = o.join(usage, o.col("_node").equalTo(usage.col(NODE)).and(o.col("_hour").equalTo(usage.col(HOUR_START))), "left")
+    Dataset<Row> o = origins.select(col(ORIGIN_ID), col("_node"), explode(hoursOf(col("_hour"), col("_end"))).as("_uh"),
+        col("_capacity_unit_ms"), col(FocusColumns.BILLED_COST), col(FocusColumns.EFFECTIVE_COST), col(FocusColumns.LIST_COST),
+        col(FocusColumns.CONTRACTED_COST), col(FocusColumns.CONSUMED_QUANTITY), col(FocusColumns.PRICING_QUANTITY),
+        col(FocusColumns.COMMITMENT_DISCOUNT_QUANTITY));
+    Column[] originCols = {col(ORIGIN_ID), col("_capacity_unit_ms"), col(FocusColumns.BILLED_COST), col(FocusColumns.EFFECTIVE_COST),
+        col(FocusColumns.LIST_COST), col(FocusColumns.CONTRACTED_COST), col(FocusColumns.CONSUMED_QUANTITY),
+        col(FocusColumns.PRICING_QUANTITY), col(FocusColumns.COMMITMENT_DISCOUNT_QUANTITY)};
+    DataType tagsType = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+    Dataset<Row> joined = o.join(usage, o.col("_node").equalTo(usage.col(NODE)).and(o.col("_uh").equalTo(usage.col(HOUR_START))), "left")
+        .groupBy(both(originCols, new Column[] {col(NAMESPACE), col(POD), col("team"), col("model"), col("endpoint"),
+            to_json(col("pod_tags")).as("_tags_json")}))
+        .agg(sum(col("unit_ms")).as("unit_ms"), sum(col("score")).as("score"))
         .select(col(ORIGIN_ID), col("_capacity_unit_ms"), col(FocusColumns.BILLED_COST), col(FocusColumns.EFFECTIVE_COST),
             col(FocusColumns.LIST_COST), col(FocusColumns.CONTRACTED_COST), col(FocusColumns.CONSUMED_QUANTITY),
             col(FocusColumns.PRICING_QUANTITY), col(NAMESPACE), col(POD), col("team"), col("model"), col("endpoint"),
-            col("pod_tags"), col("unit_ms"), col("score"));
+            from_json(col("_tags_json"), tagsType, Map.of()).as("pod_tags"), col("unit_ms"), col("score"),
+            col(FocusColumns.COMMITMENT_DISCOUNT_QUANTITY));
     IdleHandling idle = s.idle();
     return joined
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (id, rows) -> splitOne(id, rows, idle), Encoders.row(PART_SCHEMA));
+  }
+
+  private static Column[] both(Column[] a, Column[] b) {
+    Column[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static Iterator<Row> splitOne(String originId, Iterator<Row> rows, IdleHandling idle) {
@@ -410,8 +571,9 @@ public final class GpuAllocation {
     rows.forEachRemaining(all::add);
     Row first = all.get(0);
     List<Row> workloads = new ArrayList<>(all.stream().filter(r -> !r.isNullAt(9)).toList());
-    workloads.sort(Comparator.comparing((Row r) -> r.getString(8), Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-        .thenComparing(r -> r.getString(9)));
+    Comparator<String> text = Comparator.nullsFirst(Comparator.<String>naturalOrder());
+    workloads.sort(Comparator.comparing((Row r) -> r.getString(8), text).thenComparing(r -> r.getString(9))
+        .thenComparing(r -> r.getString(10), text).thenComparing(r -> r.getString(11), text).thenComparing(r -> r.getString(12), text));
     List<GpuSplit.Share> shares = new ArrayList<>();
     for (Row w : workloads) {
       shares.add(new GpuSplit.Share(w.getDecimal(14), w.isNullAt(15) ? BigDecimal.ZERO : w.getDecimal(15)));
@@ -422,6 +584,7 @@ public final class GpuAllocation {
     }
     amounts.add(first.isNullAt(6) ? null : first.getDecimal(6).setScale(12));
     amounts.add(first.isNullAt(7) ? null : first.getDecimal(7).setScale(12));
+    amounts.add(first.isNullAt(16) ? null : first.getDecimal(16).setScale(12));
     List<GpuSplit.Part> parts = GpuSplit.split(idle, first.getDecimal(1), shares, amounts);
     List<Row> out = new ArrayList<>();
     int n = 0;
@@ -441,6 +604,7 @@ public final class GpuAllocation {
         values[9 + i] = a == null ? null : a.setScale(12);
       }
       values[15] = p.gpuHours();
+      values[16] = p.amounts().get(6) == null ? null : p.amounts().get(6).setScale(12);
       out.add(RowFactory.create(values));
     }
     return out.iterator();
@@ -469,6 +633,7 @@ public final class GpuAllocation {
     row.put(FocusColumns.CONTRACTED_COST, col("contracted"));
     row.put(FocusColumns.CONSUMED_QUANTITY, col("consumed"));
     row.put(FocusColumns.PRICING_QUANTITY, col("pricing_quantity"));
+    row.put(FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, col("commitment_quantity"));
     row.put(FocusColumns.ALLOCATED_METHOD_ID, lit(s.allocatedMethodId()));
     row.put(FocusColumns.ALLOCATED_METHOD_DETAILS, details);
     row.put(FocusColumns.ALLOCATED_RESOURCE_ID, resourceId);
