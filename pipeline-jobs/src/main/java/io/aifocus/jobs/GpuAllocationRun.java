@@ -67,11 +67,18 @@ final class GpuAllocationRun {
   private final Warehouse warehouse;
   private final Progress progress;
   private long claimedRows;
+  private FxRates fx = FxRates.NONE;
 
   GpuAllocationRun(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.progress = progress;
+  }
+
+  /** The run's FX rates: allocated rows get the reporting-currency amounts like every source's rows. */
+  GpuAllocationRun withFx(FxRates rates) {
+    this.fx = rates;
+    return this;
   }
 
   List<SourceRun> run(GpuClusterConfig config, NormalizeContext context) {
@@ -323,9 +330,10 @@ final class GpuAllocationRun {
     }
     String replace = predicate;
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
+    Dataset<Row> converted = fx.apply(allocated);
     DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> {
-      warehouse.createFocusTableIfAbsent(allocated.schema());
-      allocated.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", replace)
+      warehouse.createFocusTableIfAbsent(converted.schema());
+      converted.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", replace)
           .option("mergeSchema", "true").save(path);
     });
     progress.stage("gpu cluster %s: wrote %s", config.settings().cluster(), CostAndUsageTable.TABLE_NAME);

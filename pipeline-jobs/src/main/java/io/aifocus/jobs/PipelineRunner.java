@@ -172,7 +172,7 @@ final class PipelineRunner {
     NormalizeContext gpuContext = config.priceBook().isPresent() && config.gpuClusters().stream().anyMatch(c -> c.vllmMetrics().isPresent())
         ? new NormalizeContext(runId, startedAt, context.teamTagKeys(), PriceBook.load(Path.of(config.priceBook().get())))
         : context;
-    GpuAllocationRun gpu = new GpuAllocationRun(spark, warehouse, progress);
+    GpuAllocationRun gpu = new GpuAllocationRun(spark, warehouse, progress).withFx(config.fx());
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {
