@@ -20,7 +20,7 @@ record SourceRun(
     long originsAllocated,
     boolean allocation,
     long rowsWritten,
-    String fxNote) {
+    String notes) {
 
   /**
    * A source run; rows in/out/quarantined count source records, {@code rowsWritten} the FOCUS rows they
@@ -33,10 +33,14 @@ record SourceRun(
         quarantinedTotal, unparsableAmountRows, 0, false, rowsWritten, null);
   }
 
-  /** The same reconciliation with a note on rows left without an FX rate (null for none). */
-  SourceRun withFxNote(String note) {
+  /**
+   * The same reconciliation with one more note for pipeline_runs.message (rows left without an FX rate, unknown
+   * columns of the input files); null adds nothing.
+   */
+  SourceRun withNote(String note) {
+    String all = note == null ? notes : notes == null ? note : notes + "; " + note;
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal,
-        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, note);
+        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, all);
   }
 
   /**
@@ -64,9 +68,9 @@ record SourceRun(
     }
     String aggregated = rowsWritten == rowsOut ? null : rowsOut + " accepted source record(s) aggregated into "
         + rowsWritten + " FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)";
-    if (aggregated == null || fxNote == null) {
-      return aggregated == null ? fxNote : aggregated;
+    if (aggregated == null || notes == null) {
+      return aggregated == null ? notes : aggregated;
     }
-    return aggregated + "; " + fxNote;
+    return aggregated + "; " + notes;
   }
 }

@@ -33,6 +33,7 @@ public final class ExtensionColumns {
   public static final String EFFECTIVE_COST_IN_REPORTING_CURRENCY = "x_EffectiveCostInReportingCurrency";
   public static final String SOURCE_RECORDS = "x_SourceRecords";
   public static final String WORKFLOW_RUN_ID = "x_WorkflowRunId";
+  public static final String SOURCE_EXTRAS = "x_SourceExtras";
 
   private ExtensionColumns() {}
 }
