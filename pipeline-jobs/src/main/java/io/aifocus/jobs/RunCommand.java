@@ -28,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
       description = "YAML config (see docs/config.md): a local path or a URI such as s3a://bucket/aifocus.yaml.")
   String config;
 
-  @Option(names = "--source", paramLabel = "KIND[OPTIONS]=PATH",
+  @Option(names = "--source", paramLabel = "KIND=PATH",
       description = "A source to ingest; repeatable. PATH is a file, directory or glob, local, s3:// (docs/s3.md) or s3a://."
           + " Source options go in brackets after the kind: 'aws-cur[source-extras=ignore]=./cur/' (docs/config.md).")
   List<String> sources = new ArrayList<>();
