@@ -25,5 +25,11 @@ public final class RawColumns {
    */
   public static final String TOKEN_TYPE = "_aif_token_type";
 
+  /**
+   * The record's columns that are not in its source's known schema, as a JSON object (keys sorted), or null; becomes
+   * {@code x_SourceExtras} ({@link SourceExtras}).
+   */
+  public static final String SOURCE_EXTRAS = "_aif_source_extras";
+
   private RawColumns() {}
 }

@@ -28,13 +28,19 @@ import org.apache.spark.sql.types.StructType;
  * fields null.
  */
 public final class JsonLines {
-  private static final String LINE = "_aif_line_text";
+  /** The line's text, kept by {@link #readKeepingText}. */
+  public static final String LINE = "_aif_line_text";
 
   private JsonLines() {}
 
   /** Columns of {@code schema} (as parsed), then the {@link RawColumns} (corrupt record, file, line). */
   public static Dataset<Row> read(SparkSession spark, String file, StructType schema) {
-    return parse(spark, file, schema, false);
+    return parse(spark, file, schema, false, false);
+  }
+
+  /** The same, followed by the line's text in {@link #LINE} (for fields the schema does not declare). */
+  public static Dataset<Row> readKeepingText(SparkSession spark, String file, StructType schema) {
+    return parse(spark, file, schema, false, true);
   }
 
   /**
@@ -42,10 +48,11 @@ public final class JsonLines {
    * document is one record in memory).
    */
   public static Dataset<Row> readDocument(SparkSession spark, String file, StructType schema) {
-    return parse(spark, file, schema, true);
+    return parse(spark, file, schema, true, false);
   }
 
-  private static Dataset<Row> parse(SparkSession spark, String file, StructType schema, boolean whole) {
+  private static Dataset<Row> parse(
+      SparkSession spark, String file, StructType schema, boolean whole, boolean keepText) {
     JavaRDD<Row> numbered = spark.read().option("wholetext", whole).text(file).javaRDD().zipWithIndex()
         .map(t -> RowFactory.create(t._1().getString(0), t._2() + 1));
     StructType lines = DataTypes.createStructType(List.of(
@@ -67,6 +74,9 @@ public final class JsonLines {
         .otherwise(col(LINE)).as(RawColumns.CORRUPT_RECORD));
     out.add(lit(file).as(RawColumns.SOURCE_FILE));
     out.add(col(RawColumns.SOURCE_LINE));
+    if (keepText) {
+      out.add(col(LINE));
+    }
     return df.select(out.toArray(Column[]::new));
   }
 }

@@ -168,7 +168,7 @@ final class GpuAllocationRun {
       try {
         List<SourceRun> runs = reconcile(config, files, origins, allocated);
         if (claim != null) {
-          runs = runs.stream().map(r -> r.withFxNote(claim.notes().get(r.billingPeriodStart().toInstant()))).toList();
+          runs = runs.stream().map(r -> r.withNote(claim.notes().get(r.billingPeriodStart().toInstant()))).toList();
         }
         if (scope.isAll()) {
           long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);

@@ -222,14 +222,35 @@ public record JobConfig(
         Commitments.parse(parsed.commitments(), file, base), fx);
   }
 
-  /** Parses {@code KIND=PATH} from the command line. */
+  /** {@code KIND[OPTIONS]=PATH}: a kebab-case kind, optional {@code [key=value,...]}, {@code =}, the path. */
+  private static final java.util.regex.Pattern SOURCE_ARGUMENT =
+      java.util.regex.Pattern.compile("^([A-Za-z0-9-]+)(?:\\[([^\\]]*)\\])?=(.+)$");
+
+  /**
+   * Parses {@code KIND=PATH} or {@code KIND[key=value,key=value]=PATH} from the command line: the options in brackets
+   * are the source's options, as {@code sources[].options} of the YAML file (e.g. {@code
+   * aws-cur[source-extras=ignore]=./cur/}); a value cannot hold a comma or a closing bracket.
+   */
   public static SourceSpec parseSource(String value) {
-    int eq = value.indexOf('=');
-    if (eq <= 0 || eq == value.length() - 1) {
-      throw new PipelineException(
-          PipelineErrorCode.INVALID_CONFIG, "--source expects KIND=PATH (kinds: " + SourceKind.knownIds() + "), got '" + value + "'");
+    java.util.regex.Matcher m = SOURCE_ARGUMENT.matcher(value);
+    if (!m.matches()) {
+      throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "--source expects KIND=PATH or KIND[OPTION=VALUE,...]=PATH"
+          + " (kinds: " + SourceKind.knownIds() + "), got '" + value + "'");
     }
-    return SourceSpec.of(SourceKind.fromId(value.substring(0, eq)), value.substring(eq + 1));
+    SourceKind kind = SourceKind.fromId(m.group(1));
+    Map<String, String> options = new java.util.LinkedHashMap<>();
+    if (m.group(2) != null) {
+      for (String option : m.group(2).split(",", -1)) {
+        int eq = option.indexOf('=');
+        String key = eq < 0 ? "" : option.substring(0, eq).strip();
+        if (key.isEmpty() || options.containsKey(key)) {
+          throw new PipelineException(PipelineErrorCode.INVALID_CONFIG, "--source " + value + ": option '" + option
+              + "' is not KEY=VALUE or repeats a key; write KIND[KEY=VALUE,KEY=VALUE]=PATH");
+        }
+        options.put(key, option.substring(eq + 1).strip());
+      }
+    }
+    return new SourceSpec(kind, m.group(3), options);
   }
 
   static String resolve(String base, String path) {

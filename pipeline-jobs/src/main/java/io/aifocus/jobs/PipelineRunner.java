@@ -14,6 +14,7 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.RawInput;
+import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.pricing.PriceBook;
@@ -125,6 +126,8 @@ final class PipelineRunner {
     // GPU node cost from the cloud bill: the bill's source runs with its clusters (docs/allocation.md)
     GpuAllocationRun.checkNodeCostSources(config);
     GpuAllocationRun.checkClaimingClusters(config, warehouse);
+    // and so does a bad source-extras option
+    config.sources().forEach(SourceExtras::mode);
     Instant startedAt = Instant.now();
     String runId = runId(startedAt);
     NormalizeContext context = new NormalizeContext(runId, startedAt, config.teamTagKeys());
@@ -276,6 +279,10 @@ final class PipelineRunner {
     String kind = spec.kind().id();
     RawInput raw = scope.apply(staged == null ? loaded : staged.restore(loaded));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
+    String extrasNote = SourceExtras.note(raw.unknownColumns(), SourceExtras.mode(spec));
+    if (extrasNote != null) {
+      progress.stage("%s: %s", kind, extrasNote);
+    }
 
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
     Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
@@ -339,7 +346,7 @@ final class PipelineRunner {
             inputCounts.getOrDefault(period, new long[] {0})[0],
             (long) o[0], (long) q[0],
             inputTotals.getOrDefault(period, BigDecimal.ZERO), (BigDecimal) o[1], (BigDecimal) q[1],
-            (long) q[2], (long) o[3]).withFxNote(withoutRate.get(period)));
+            (long) q[2], (long) o[3]).withNote(extrasNote).withNote(withoutRate.get(period)));
       }
       for (SourceRun run : runs) {
         progress.stage("%s %s: rows in %d = out %d + quarantined %d%s; total %s = %s + %s%s",

@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
   String config;
 
   @Option(names = "--source", paramLabel = "KIND=PATH",
-      description = "A source to ingest; repeatable. PATH is a file, directory or glob, local, s3:// (docs/s3.md) or s3a://.")
+      description = "A source to ingest; repeatable. PATH is a file, directory or glob, local, s3:// (docs/s3.md) or s3a://."
+          + " Source options go in brackets after the kind: 'aws-cur[source-extras=ignore]=./cur/' (docs/config.md).")
   List<String> sources = new ArrayList<>();
 
   @Option(names = "--team-tag-keys", paramLabel = "KEY", split = ",",

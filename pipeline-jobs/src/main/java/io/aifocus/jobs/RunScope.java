@@ -90,7 +90,7 @@ public record RunScope(Optional<Instant> from, Optional<Instant> until, String l
       return raw;
     }
     return new RawInput(raw.kind(), raw.rows().where(condition(raw.billingPeriodStart())), raw.files(),
-        raw.billedAmount(), raw.billingPeriodStart());
+        raw.billedAmount(), raw.billingPeriodStart(), raw.unknownColumns());
   }
 
   /** Whether a billing period start column is in scope (null: no period, never in a bounded scope). */

@@ -127,16 +127,19 @@ final class S3Inputs implements AutoCloseable {
       return at < 0 ? localPath : SCHEME + localPath.substring(at + token.length() + 2);
     }
 
-    /** The raw input with its file column and file list back in s3:// form. */
+    /** The raw input with its file column, file list and unknown columns' files back in s3:// form. */
     RawInput restore(RawInput raw) {
       String regex = "^.*?/" + Pattern.quote(token) + "/";
+      Map<String, List<String>> unknownColumns = new java.util.LinkedHashMap<>();
+      raw.unknownColumns().forEach((file, names) -> unknownColumns.put(toS3(file), names));
       return new RawInput(
           raw.kind(),
           raw.rows().withColumn(RawColumns.SOURCE_FILE,
               functions.regexp_replace(functions.col(RawColumns.SOURCE_FILE), regex, SCHEME)),
           raw.files().stream().map(this::toS3).toList(),
           raw.billedAmount(),
-          raw.billingPeriodStart());
+          raw.billingPeriodStart(),
+          unknownColumns);
     }
   }
 

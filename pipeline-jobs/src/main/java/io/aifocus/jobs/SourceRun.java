@@ -20,7 +20,7 @@ record SourceRun(
     long originsAllocated,
     boolean allocation,
     long rowsWritten,
-    String fxNote) {
+    String notes) {
 
   /**
    * A source run; rows in/out/quarantined count source records, {@code rowsWritten} the FOCUS rows they
@@ -34,12 +34,13 @@ record SourceRun(
   }
 
   /**
-   * The same reconciliation with a note (null for none): rows left without an FX rate, or for a GPU cluster the
-   * aws-cur rows claimed as origins and node-hours without cost.
+   * The same reconciliation with one more note for pipeline_runs.message (rows left without an FX rate, unknown
+   * columns of the input files, a GPU cluster's claimed aws-cur rows); null adds nothing.
    */
-  SourceRun withFxNote(String note) {
+  SourceRun withNote(String note) {
+    String all = note == null ? notes : notes == null ? note : notes + "; " + note;
     return new SourceRun(sourceKind, sourcePath, files, billingPeriodStart, rowsIn, rowsOut, rowsQuarantined, inputTotal,
-        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, note);
+        outputTotal, quarantinedTotal, unparsableAmountRows, originsAllocated, allocation, rowsWritten, all);
   }
 
   /**
@@ -63,13 +64,13 @@ record SourceRun(
   String note() {
     if (allocation) {
       return "split allocation: " + rowsIn + " origin charge(s), " + originsAllocated + " allocated into "
-          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" + (fxNote == null ? "" : "; " + fxNote);
+          + rowsOut + " row(s); input_total = origin charges, output_total = allocated rows" + (notes == null ? "" : "; " + notes);
     }
     String aggregated = rowsWritten == rowsOut ? null : rowsOut + " accepted source record(s) aggregated into "
         + rowsWritten + " FOCUS row(s) (rows_in/out/quarantined count source records, one per record and token type)";
-    if (aggregated == null || fxNote == null) {
-      return aggregated == null ? fxNote : aggregated;
+    if (aggregated == null || notes == null) {
+      return aggregated == null ? notes : aggregated;
     }
-    return aggregated + "; " + fxNote;
+    return aggregated + "; " + notes;
   }
 }

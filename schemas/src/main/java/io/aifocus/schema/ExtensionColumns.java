@@ -37,6 +37,7 @@ public final class ExtensionColumns {
   public static final String SPLIT_PARENT_RESOURCE_ID = "x_SplitParentResourceId";
   public static final String SPLIT_COST = "x_SplitCost";
   public static final String SPLIT_UNUSED_COST = "x_SplitUnusedCost";
+  public static final String SOURCE_EXTRAS = "x_SourceExtras";
 
   private ExtensionColumns() {}
 }

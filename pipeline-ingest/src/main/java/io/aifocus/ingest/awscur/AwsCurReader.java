@@ -13,9 +13,11 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceReader;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.ingest.CsvHeader;
+import io.aifocus.ingest.ExtraColumns;
 import io.aifocus.ingest.InputFiles;
 import io.aifocus.ingest.SparkFiles;
 import io.aifocus.schema.source.AwsCurColumns;
@@ -43,6 +45,11 @@ import org.apache.spark.sql.types.StructField;
  * columns). Every file is brought to the canonical CUR 2.0 layout of {@code sources/aws-cur.yaml}: the
  * declared scalar columns (missing optional ones as null), the maps {@code product}, {@code
  * resource_tags} and {@code cost_category}, and the {@link RawColumns}.
+ *
+ * <p>Columns that are in neither the raw schema nor the rest of the CUR data dictionary ({@code known} and {@code
+ * knownPrefixes} of {@code sources/aws-cur.yaml}), and are not product, resource tag or cost category entries, are
+ * schema drift: kept as JSON in {@link RawColumns#SOURCE_EXTRAS} (or dropped with {@code source-extras: ignore}) and
+ * named per file in {@link RawInput#unknownColumns()}.
  */
 public final class AwsCurReader implements SourceReader {
   private static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
@@ -58,10 +65,12 @@ public final class AwsCurReader implements SourceReader {
 
   @Override
   public RawInput load(SparkSession spark, SourceSpec spec) {
+    SourceExtras.Mode extras = SourceExtras.mode(spec);
     List<String> files = InputFiles.list(spark, spec.path());
+    Map<String, List<String>> unknown = new LinkedHashMap<>();
     Dataset<Row> all = null;
     for (String file : files) {
-      Optional<Dataset<Row>> one = readFile(spark, file);
+      Optional<Dataset<Row>> one = readFile(spark, file, extras, unknown);
       if (one.isPresent()) {
         all = all == null ? one.get() : all.unionByName(one.get());
       }
@@ -74,28 +83,36 @@ public final class AwsCurReader implements SourceReader {
         all,
         files,
         io.aifocus.ingest.Values.decimal(col(AwsCurColumns.LINE_ITEM_UNBLENDED_COST)),
-        io.aifocus.ingest.Values.timestamp(col(AwsCurColumns.BILL_BILLING_PERIOD_START_DATE)));
+        io.aifocus.ingest.Values.timestamp(col(AwsCurColumns.BILL_BILLING_PERIOD_START_DATE)),
+        unknown);
   }
 
-  private Optional<Dataset<Row>> readFile(SparkSession spark, String file) {
+  private Optional<Dataset<Row>> readFile(
+      SparkSession spark, String file, SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     return switch (InputFiles.formatOf(file)) {
-      case CSV -> readCsv(spark, file);
-      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file)));
+      case CSV -> readCsv(spark, file, extras, unknown);
+      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), extras, unknown));
       case JSON -> throw new PipelineException(
           PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file + ": aws-cur reads CSV(.gz) or Parquet, not JSON");
     };
   }
 
-  private Optional<Dataset<Row>> readCsv(SparkSession spark, String file) {
+  private Optional<Dataset<Row>> readCsv(
+      SparkSession spark, String file, SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     Optional<List<String>> header = CsvHeader.read(spark.sparkContext().hadoopConfiguration(), file);
     if (header.isEmpty()) {
       return Optional.empty(); // an empty file is zero rows, recorded in pipeline_runs by its file list
     }
-    return Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get())));
+    return Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get()), extras, unknown));
   }
 
-  /** Renames one file's columns to the canonical layout and checks the required columns. */
-  private Dataset<Row> canonical(String file, Dataset<Row> df) {
+  /**
+   * Renames one file's columns to the canonical layout, checks the required columns and keeps the unknown ones
+   * (recorded in {@code unknown} under the file).
+   */
+  private Dataset<Row> canonical(
+      String file, Dataset<Row> df, SourceExtras.Mode extras, Map<String, List<String>> unknown) {
+    List<String> unknownNames = new ArrayList<>();
     Map<String, Column> scalars = new LinkedHashMap<>();
     Map<String, List<Column>> mapKeys = new LinkedHashMap<>();
     Map<String, List<Column>> mapValues = new LinkedHashMap<>();
@@ -112,6 +129,8 @@ public final class AwsCurReader implements SourceReader {
         mapValues.computeIfAbsent(target.column(), k -> new ArrayList<>()).add(value.cast(DataTypes.StringType));
       } else if (isMapColumn(target.column())) {
         nativeMaps.put(target.column(), asStringMap(value, field.dataType()));
+      } else if (!schema.isKnown(target.column())) {
+        unknownNames.add(name);
       } else if (scalars.putIfAbsent(target.column(), value) != null) {
         throw new PipelineException(
             PipelineErrorCode.MALFORMED_HEADER,
@@ -138,6 +157,10 @@ public final class AwsCurReader implements SourceReader {
     out.add(col(RawColumns.CORRUPT_RECORD));
     out.add(col(RawColumns.SOURCE_FILE));
     out.add(col(RawColumns.SOURCE_LINE));
+    out.add(ExtraColumns.of(unknownNames, extras));
+    if (!unknownNames.isEmpty()) {
+      unknown.put(file, List.copyOf(unknownNames));
+    }
     return df.select(out.toArray(Column[]::new));
   }
 
@@ -193,6 +216,7 @@ public final class AwsCurReader implements SourceReader {
     fields.add(DataTypes.createStructField(RawColumns.CORRUPT_RECORD, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(RawColumns.SOURCE_FILE, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(RawColumns.SOURCE_LINE, DataTypes.LongType, true));
+    fields.add(DataTypes.createStructField(RawColumns.SOURCE_EXTRAS, DataTypes.StringType, true));
     return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
   }
 }

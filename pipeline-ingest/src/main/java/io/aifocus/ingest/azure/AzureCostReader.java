@@ -19,9 +19,11 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceReader;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.ingest.CsvHeader;
+import io.aifocus.ingest.ExtraColumns;
 import io.aifocus.ingest.InputFiles;
 import io.aifocus.ingest.SparkFiles;
 import io.aifocus.ingest.Values;
@@ -30,6 +32,7 @@ import io.aifocus.schema.source.RawColumn;
 import io.aifocus.schema.source.RawSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +61,10 @@ import org.apache.spark.sql.types.StructField;
  * amortized row plus only the commitment purchases and refunds (ChargeType Purchase/Refund with PricingModel
  * Reservation/SavingsPlan) of the actual rows; the other actual rows of that period are restated by the amortized
  * file and are not read. Rows whose record Spark could not parse are always kept (they are quarantined).
+ *
+ * <p>Headers that are neither read nor otherwise known Azure columns ({@link AzureHeaders#known}) are schema drift:
+ * kept as JSON in {@link RawColumns#SOURCE_EXTRAS} (not with {@code source-extras: ignore}) and named per file in
+ * {@link RawInput#unknownColumns()}.
  */
 public final class AzureCostReader implements SourceReader {
   /** Source option: {@code actual} or {@code amortized} for every file of the source. */
@@ -76,10 +83,12 @@ public final class AzureCostReader implements SourceReader {
   @Override
   public RawInput load(SparkSession spark, SourceSpec spec) {
     Optional<String> declared = declaredDataset(spec);
+    SourceExtras.Mode extras = SourceExtras.mode(spec);
     List<String> files = InputFiles.list(spark, spec.path());
+    Map<String, List<String>> unknown = new LinkedHashMap<>();
     Dataset<Row> all = null;
     for (String file : files) {
-      Optional<Dataset<Row>> one = readFile(spark, file, declared);
+      Optional<Dataset<Row>> one = readFile(spark, file, declared, extras, unknown);
       if (one.isPresent()) {
         all = all == null ? one.get() : all.unionByName(one.get());
       }
@@ -92,7 +101,8 @@ public final class AzureCostReader implements SourceReader {
         recipeRows(all),
         files,
         billedAmount(),
-        Values.timestamp(col(AzureCostColumns.BILLING_PERIOD_START_DATE)));
+        Values.timestamp(col(AzureCostColumns.BILLING_PERIOD_START_DATE)),
+        unknown);
   }
 
   /**
@@ -144,7 +154,8 @@ public final class AzureCostReader implements SourceReader {
     return marked.where(not(restated));
   }
 
-  private Optional<Dataset<Row>> readFile(SparkSession spark, String file, Optional<String> declared) {
+  private Optional<Dataset<Row>> readFile(SparkSession spark, String file, Optional<String> declared,
+      SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     return switch (InputFiles.formatOf(file)) {
       case CSV -> {
         // the Azure spellings first: a header like 'MeterNameMeterRegion' is named, not only counted
@@ -153,20 +164,25 @@ public final class AzureCostReader implements SourceReader {
         if (header.isEmpty()) {
           yield Optional.empty(); // an empty file is zero rows, recorded in pipeline_runs by its file list
         }
-        yield Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get()), declared));
+        yield Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get()), declared, extras, unknown));
       }
-      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), declared));
+      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), declared, extras, unknown));
       case JSON -> throw new PipelineException(
           PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file + ": azure-cost reads CSV(.gz) or Parquet, not JSON");
     };
   }
 
-  /** One file in the canonical layout, traps fixed, with its dataset and agreement. */
-  private Dataset<Row> canonical(String file, Dataset<Row> df, Optional<String> declared) {
+  /** One file in the canonical layout, traps fixed, with its dataset, agreement and unknown columns. */
+  private Dataset<Row> canonical(String file, Dataset<Row> df, Optional<String> declared, SourceExtras.Mode extras,
+      Map<String, List<String>> unknown) {
     List<String> names = new ArrayList<>();
+    List<String> unknownNames = new ArrayList<>();
     for (StructField field : df.schema().fields()) {
       if (!field.name().startsWith("_aif_")) {
         names.add(field.name());
+        if (!headers.known(field.name())) {
+          unknownNames.add(field.name());
+        }
       }
     }
     Map<Integer, String> mapped = headers.map(file, names, schema.requiredColumns());
@@ -195,6 +211,10 @@ public final class AzureCostReader implements SourceReader {
     out.add(col(RawColumns.SOURCE_LINE));
     out.add(lit(dataset).as(AzureCostColumns.DATASET));
     out.add(lit(agreement).as(AzureCostColumns.AGREEMENT));
+    out.add(ExtraColumns.of(unknownNames, extras));
+    if (!unknownNames.isEmpty()) {
+      unknown.put(file, List.copyOf(unknownNames));
+    }
     return df.select(out.toArray(Column[]::new));
   }
 
@@ -270,6 +290,7 @@ public final class AzureCostReader implements SourceReader {
     fields.add(DataTypes.createStructField(RawColumns.SOURCE_LINE, DataTypes.LongType, true));
     fields.add(DataTypes.createStructField(AzureCostColumns.DATASET, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(AzureCostColumns.AGREEMENT, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(RawColumns.SOURCE_EXTRAS, DataTypes.StringType, true));
     return DataTypes.createStructType(fields);
   }
 }

@@ -74,6 +74,14 @@ final class AzureHeaders {
   }
 
   /**
+   * Whether a header is in the Azure cost details dictionary: a column aifocus reads (any spelling) or one it knows and
+   * does not read. Any other header is schema drift (x_SourceExtras).
+   */
+  boolean known(String header) {
+    return canonical(header).isPresent() || IGNORED.contains(englishName(header).toLowerCase(Locale.ROOT));
+  }
+
+  /**
    * Maps every header of {@code file} to its canonical column (position → name, in header order).
    *
    * @throws PipelineException AIF-1003 when two headers hold the same column or a header is two known names run

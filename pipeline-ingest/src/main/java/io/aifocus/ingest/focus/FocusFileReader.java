@@ -9,9 +9,11 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceReader;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.ingest.CsvHeader;
+import io.aifocus.ingest.ExtraColumns;
 import io.aifocus.ingest.InputFiles;
 import io.aifocus.ingest.SparkFiles;
 import io.aifocus.ingest.Values;
@@ -47,7 +49,10 @@ import org.apache.spark.sql.types.StructField;
  * {@link #VERSION_COLUMN}. Files are unified by name, columns a file lacks are null on its rows (a column
  * that is a map in one file and text in another becomes JSON text everywhere). Columns
  * that are not FOCUS columns (provider {@code x_} columns, older names) are kept as read; the normalizer
- * decides what to use.
+ * decides what to use. Those that are not in {@code known} of {@code sources/focus.yaml} either (provider {@code x_}
+ * columns such as {@code x_BilledCostInUsd}, anything else) are schema drift: kept as JSON in {@link
+ * RawColumns#SOURCE_EXTRAS} (not with {@code source-extras: ignore}) and named per file in {@link
+ * RawInput#unknownColumns()}.
  *
  * <p>Option {@value #VERSION_OPTION}: the FOCUS version of every file of the source, instead of the
  * version detected from the columns (the newest {@code introducedIn} of the FOCUS 1.3 columns present;
@@ -73,6 +78,8 @@ public final class FocusFileReader implements SourceReader {
   private static final Map<String, String> FOCUS_IDS = focusIdsByLowerCase();
 
   private final RawSchema schema = RawSchema.load(SourceKind.FOCUS.id());
+  /** Non-FOCUS names that are not drift (sources/focus.yaml {@code known}), lower case. */
+  private final Set<String> knownLowerCase = knownLowerCase(schema);
   private final SourceKind kind;
 
   public FocusFileReader() {
@@ -95,10 +102,12 @@ public final class FocusFileReader implements SourceReader {
   @Override
   public RawInput load(SparkSession spark, SourceSpec spec) {
     Optional<String> declared = declaredVersion(spec);
+    SourceExtras.Mode extras = SourceExtras.mode(spec);
     List<String> files = InputFiles.list(spark, spec.path());
     List<Dataset<Row>> parts = new ArrayList<>();
+    Map<String, List<String>> unknown = new LinkedHashMap<>();
     for (String file : files) {
-      readFile(spark, file, declared).ifPresent(parts::add);
+      readFile(spark, file, declared, extras, unknown).ifPresent(parts::add);
     }
     Dataset<Row> all = parts.isEmpty() ? empty(spark) : union(parts);
     return new RawInput(
@@ -106,38 +115,47 @@ public final class FocusFileReader implements SourceReader {
         all,
         files,
         Values.decimal(col(FocusColumns.BILLED_COST)),
-        Values.timestamp(col(FocusColumns.BILLING_PERIOD_START)));
+        Values.timestamp(col(FocusColumns.BILLING_PERIOD_START)),
+        unknown);
   }
 
-  private Optional<Dataset<Row>> readFile(SparkSession spark, String file, Optional<String> declared) {
+  private Optional<Dataset<Row>> readFile(SparkSession spark, String file, Optional<String> declared,
+      SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     return switch (InputFiles.formatOf(file)) {
-      case CSV -> readCsv(spark, file, declared);
-      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), declared));
+      case CSV -> readCsv(spark, file, declared, extras, unknown);
+      case PARQUET -> Optional.of(canonical(file, SparkFiles.parquet(spark, file), declared, extras, unknown));
       case JSON -> throw new PipelineException(
           PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file + ": " + kind.id() + " reads CSV(.gz) or Parquet, not JSON");
     };
   }
 
-  private Optional<Dataset<Row>> readCsv(SparkSession spark, String file, Optional<String> declared) {
+  private Optional<Dataset<Row>> readCsv(SparkSession spark, String file, Optional<String> declared,
+      SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     Optional<List<String>> header = CsvHeader.read(spark.sparkContext().hadoopConfiguration(), file);
     if (header.isEmpty()) {
       return Optional.empty(); // an empty file is zero rows, recorded in pipeline_runs by its file list
     }
-    return Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get()), declared));
+    return Optional.of(canonical(file, SparkFiles.csv(spark, file, header.get()), declared, extras, unknown));
   }
 
   /**
    * Renames one file's columns to FOCUS 1.3 ids, checks the required columns, reads scalars as strings
-   * and adds the version column.
+   * and adds the version column and the unknown columns as JSON (recorded in {@code unknown} under the file).
    */
-  private Dataset<Row> canonical(String file, Dataset<Row> df, Optional<String> declared) {
+  private Dataset<Row> canonical(String file, Dataset<Row> df, Optional<String> declared, SourceExtras.Mode extras,
+      Map<String, List<String>> unknown) {
     Map<String, Column> columns = new LinkedHashMap<>();
+    List<String> unknownNames = new ArrayList<>();
     for (StructField field : df.schema().fields()) {
       String name = field.name();
       if (name.startsWith("_aif_")) {
         continue;
       }
       String canonical = FOCUS_IDS.getOrDefault(name.toLowerCase(Locale.ROOT), name);
+      if (!FOCUS_IDS.containsKey(name.toLowerCase(Locale.ROOT))
+          && !knownLowerCase.contains(name.toLowerCase(Locale.ROOT))) {
+        unknownNames.add(name);
+      }
       Column value = col(SparkFiles.quote(name));
       if (field.dataType() instanceof AtomicType && !field.dataType().equals(DataTypes.StringType)) {
         value = value.cast(DataTypes.StringType);
@@ -161,6 +179,10 @@ public final class FocusFileReader implements SourceReader {
     out.add(col(RawColumns.SOURCE_FILE));
     out.add(col(RawColumns.SOURCE_LINE));
     out.add(lit(version).as(VERSION_COLUMN));
+    out.add(ExtraColumns.of(unknownNames, extras));
+    if (!unknownNames.isEmpty()) {
+      unknown.put(file, List.copyOf(unknownNames));
+    }
     return df.select(out.toArray(Column[]::new));
   }
 
@@ -241,6 +263,12 @@ public final class FocusFileReader implements SourceReader {
     };
   }
 
+  private static Set<String> knownLowerCase(RawSchema schema) {
+    Set<String> out = new HashSet<>();
+    schema.known().forEach(name -> out.add(name.toLowerCase(Locale.ROOT)));
+    return Set.copyOf(out);
+  }
+
   private static Map<String, String> focusIdsByLowerCase() {
     Map<String, String> ids = new LinkedHashMap<>();
     for (String id : FocusSchema.costAndUsage().columnIds()) {
@@ -259,6 +287,7 @@ public final class FocusFileReader implements SourceReader {
     fields.add(DataTypes.createStructField(RawColumns.SOURCE_FILE, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(RawColumns.SOURCE_LINE, DataTypes.LongType, true));
     fields.add(DataTypes.createStructField(VERSION_COLUMN, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(RawColumns.SOURCE_EXTRAS, DataTypes.StringType, true));
     return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
   }
 }

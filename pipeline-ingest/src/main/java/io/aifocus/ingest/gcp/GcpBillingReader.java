@@ -5,7 +5,13 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.map_from_arrays;
+import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
@@ -20,14 +26,18 @@ import io.aifocus.api.PipelineException;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceKind;
+import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceReader;
 import io.aifocus.api.SourceSpec;
+import io.aifocus.ingest.ExtraColumns;
 import io.aifocus.ingest.InputFiles;
 import io.aifocus.ingest.JsonLines;
 import io.aifocus.ingest.SparkFiles;
 import io.aifocus.ingest.Values;
+import io.aifocus.schema.source.RawSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +61,12 @@ import org.apache.spark.sql.types.StructType;
  * the net cost, and every raw row reconciles to one FOCUS or quarantine row. The billing period is
  * {@code invoice.month} as a Pacific-time month. A line that is not a JSON object is one corrupt row with its
  * line number.
+ *
+ * <p>Top-level fields that are not in the export's documented record ({@code known} of {@code
+ * sources/gcp-billing.yaml}) are schema drift: kept in {@link RawColumns#SOURCE_EXTRAS} as one JSON object per export
+ * row (JSON values as they are in the line, through Spark's VARIANT; Parquet values as typed), on its credit rows too,
+ * and named per file in {@link RawInput#unknownColumns()}. A JSON file's unknown fields are found by one query over the
+ * file; with {@code source-extras: ignore} that query is not run (and the fields are not named).
  */
 public final class GcpBillingReader implements SourceReader {
   private static final DataType TEXT = DataTypes.StringType;
@@ -85,6 +101,10 @@ public final class GcpBillingReader implements SourceReader {
       List.of("billing_account_id", "service", "usage_start_time", "usage_end_time", "cost", "currency", "invoice",
           "cost_type");
 
+  /** The documented top-level fields of the export record. */
+  private static final List<String> KNOWN = RawSchema.load(SourceKind.GCP_BILLING.id()).known();
+  private static final String EXTRA_FIELDS = "_aif_extra_fields";
+
   @Override
   public SourceKind kind() {
     return SourceKind.GCP_BILLING;
@@ -92,12 +112,14 @@ public final class GcpBillingReader implements SourceReader {
 
   @Override
   public RawInput load(SparkSession spark, SourceSpec spec) {
+    SourceExtras.Mode extras = SourceExtras.mode(spec);
     List<String> files = InputFiles.list(spark, spec.path());
+    Map<String, List<String>> unknown = new LinkedHashMap<>();
     Dataset<Row> all = null;
     for (String file : files) {
       Dataset<Row> one = switch (InputFiles.formatOf(file)) {
-        case JSON -> JsonLines.read(spark, file, RECORD);
-        case PARQUET -> parquet(spark, file);
+        case JSON -> json(spark, file, extras, unknown);
+        case PARQUET -> parquet(spark, file, extras, unknown);
         case CSV -> throw new PipelineException(PipelineErrorCode.UNSUPPORTED_FILE_FORMAT, file
             + ": gcp-billing reads BigQuery extracts as newline-delimited JSON or Parquet (a CSV extract cannot hold"
             + " the repeated credits and labels)");
@@ -110,7 +132,31 @@ public final class GcpBillingReader implements SourceReader {
     }
     Column billed = when(col(CREDIT_INDEX).equalTo(lit("0")), Values.decimal(col(COST)))
         .otherwise(Values.decimal(col(CREDIT_AMOUNT)));
-    return new RawInput(kind(), all, files, billed, invoicePeriodStart(col(INVOICE_MONTH)));
+    return new RawInput(kind(), all, files, billed, invoicePeriodStart(col(INVOICE_MONTH)), unknown);
+  }
+
+  /**
+   * A JSON Lines extract with its unknown top-level fields: the line's fields as a map of VARIANT values, the unknown
+   * keys found by one distinct query, the JSON object rebuilt with sorted keys.
+   */
+  private static Dataset<Row> json(
+      SparkSession spark, String file, SourceExtras.Mode extras, Map<String, List<String>> unknown) {
+    Dataset<Row> lines = JsonLines.readKeepingText(spark, file, RECORD);
+    if (extras == SourceExtras.Mode.IGNORE) {
+      return lines.withColumn(RawColumns.SOURCE_EXTRAS, ExtraColumns.none()).drop(JsonLines.LINE);
+    }
+    Column fields = from_json(col(JsonLines.LINE),
+        DataTypes.createMapType(DataTypes.StringType, DataTypes.VariantType), Map.of("mode", "PERMISSIVE"));
+    Column others = map_filter(fields, (k, v) -> not(k.isin(KNOWN.toArray())));
+    Dataset<Row> withOthers = lines.withColumn(EXTRA_FIELDS, others).drop(JsonLines.LINE);
+    List<String> names = withOthers.select(explode(map_keys(col(EXTRA_FIELDS)))).distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList();
+    if (!names.isEmpty()) {
+      unknown.put(file, names);
+    }
+    Column keys = array_sort(map_keys(col(EXTRA_FIELDS)));
+    Column sorted = map_from_arrays(keys, transform(keys, k -> element_at(col(EXTRA_FIELDS), k)));
+    return withOthers.withColumn(RawColumns.SOURCE_EXTRAS, ExtraColumns.ofObject(to_json(sorted))).drop(EXTRA_FIELDS);
   }
 
   /**
@@ -123,7 +169,8 @@ public final class GcpBillingReader implements SourceReader {
     return when(text.rlike("^[0-9]{6}$"), to_utc_timestamp(local, INVOICE_TIME_ZONE));
   }
 
-  private static Dataset<Row> parquet(SparkSession spark, String file) {
+  private static Dataset<Row> parquet(
+      SparkSession spark, String file, SourceExtras.Mode extras, Map<String, List<String>> unknown) {
     Dataset<Row> df = SparkFiles.parquet(spark, file);
     Set<String> present = Arrays.stream(df.columns()).collect(Collectors.toSet());
     for (String required : REQUIRED_FIELDS) {
@@ -133,10 +180,17 @@ public final class GcpBillingReader implements SourceReader {
       }
     }
     List<Column> data = new ArrayList<>();
+    List<String> unknownNames = new ArrayList<>();
     for (String name : df.columns()) {
       if (!name.startsWith("_aif_")) {
         data.add(col(SparkFiles.quote(name)));
+        if (!KNOWN.contains(name)) {
+          unknownNames.add(name);
+        }
       }
+    }
+    if (!unknownNames.isEmpty()) {
+      unknown.put(file, unknownNames.stream().sorted().toList());
     }
     // through JSON text, so Parquet numbers, timestamps and nested records arrive in the same text form as JSON
     Column record = from_json(to_json(struct(data.toArray(Column[]::new))), RECORD,
@@ -148,6 +202,7 @@ public final class GcpBillingReader implements SourceReader {
     out.add(col(RawColumns.CORRUPT_RECORD));
     out.add(col(RawColumns.SOURCE_FILE));
     out.add(col(RawColumns.SOURCE_LINE));
+    out.add(ExtraColumns.of(unknownNames, extras));
     return df.select(out.toArray(Column[]::new));
   }
 
@@ -201,12 +256,13 @@ public final class GcpBillingReader implements SourceReader {
         l.getField("amount").as(CREDIT_AMOUNT),
         col(RawColumns.CORRUPT_RECORD),
         col(RawColumns.SOURCE_FILE),
-        col(RawColumns.SOURCE_LINE));
+        col(RawColumns.SOURCE_LINE),
+        col(RawColumns.SOURCE_EXTRAS));
   }
 
   private static StructType withBookkeeping(StructType record) {
     return record.add(RawColumns.CORRUPT_RECORD, TEXT).add(RawColumns.SOURCE_FILE, TEXT)
-        .add(RawColumns.SOURCE_LINE, DataTypes.LongType);
+        .add(RawColumns.SOURCE_LINE, DataTypes.LongType).add(RawColumns.SOURCE_EXTRAS, TEXT);
   }
 
   private static StructType strings(String... names) {

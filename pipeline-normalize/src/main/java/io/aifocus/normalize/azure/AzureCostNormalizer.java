@@ -308,6 +308,7 @@ public final class AzureCostNormalizer implements Normalizer {
     row.set(ExtensionColumns.MODEL, CostAndUsageTable.NO_MODEL);
     row.set(ExtensionColumns.SOURCE_KIND, kind().id());
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
+    row.setSourceExtras(input.rows().schema());
     row.set(ExtensionColumns.RUN_ID, lit(context.runId()));
     row.set(ExtensionColumns.INGESTED_AT, lit(Timestamp.from(context.ingestedAt())));
     row.set(ExtensionColumns.SERVICE_CODE, text(AzureCostColumns.CONSUMED_SERVICE));

@@ -68,7 +68,8 @@ import org.apache.spark.sql.types.StructType;
  * </ul>
  *
  * <p>x_Team comes from the Tags, x_Model is {@code none}; AWS FOCUS exports' x_ServiceCode, x_UsageType
- * and x_Operation are kept. Other columns are ignored.
+ * and x_Operation are kept. Columns outside the FOCUS and known names arrive as the reader's JSON in x_SourceExtras
+ * (provider x_ columns such as x_BilledCostInUsd); other columns are ignored.
  */
 public final class FocusUpgradeNormalizer implements Normalizer {
   /** Hidden column with the FOCUS version of the row's file, added by the focus reader (same name there). */
@@ -207,6 +208,7 @@ public final class FocusUpgradeNormalizer implements Normalizer {
     row.set(ExtensionColumns.MODEL, CostAndUsageTable.NO_MODEL);
     row.set(ExtensionColumns.SOURCE_KIND, kind().id());
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
+    row.setSourceExtras(raw.schema());
     row.set(ExtensionColumns.RUN_ID, lit(context.runId()));
     row.set(ExtensionColumns.INGESTED_AT, lit(Timestamp.from(context.ingestedAt())));
     for (String extension : PROVIDER_EXTENSIONS) {

@@ -164,6 +164,7 @@ public final class GcpBillingNormalizer implements Normalizer {
         lit(CostAndUsageTable.NO_MODEL)));
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
+    row.setSourceExtras(raw.schema());
     row.set(ExtensionColumns.RUN_ID, lit(context.runId()));
     row.set(ExtensionColumns.INGESTED_AT, lit(Timestamp.from(context.ingestedAt())));
     row.set(ExtensionColumns.SERVICE_CODE, Parse.text(col(SERVICE_ID)));
