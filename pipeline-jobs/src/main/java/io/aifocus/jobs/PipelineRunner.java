@@ -189,7 +189,8 @@ final class PipelineRunner {
         throw e;
       }
     }
-    // usage vs provider cost reports of this run: billed amounts distributed over priced usage (docs/reconciliation.md)
+    // precedence steps (docs/reconciliation.md): steps 1-2 over this run's rows; step 3 (usage vs provider cost
+    // reports) over the provider days this run wrote, across runs (CrossRunCostReports)
     stage("run", "usage vs cost");
     UsageCostReconciler.Outcome distributed = new UsageCostReconciler(spark, warehouse, progress)
         .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()),

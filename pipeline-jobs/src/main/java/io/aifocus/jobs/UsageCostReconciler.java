@@ -35,13 +35,13 @@ import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The usage-vs-cost step of a run (docs/reconciliation.md): when the rows a run wrote hold both usage rows
- * ({@link #USAGE_KINDS}) and provider cost rows ({@link #COST_KINDS}) for the same provider
- * (ServiceProviderName), UTC charge day and currency, the cost rows' billed amount is the truth: it is
- * distributed over the usage rows with {@link BilledCostDistribution} (penny-exact), and the cost rows of that
- * key are superseded (removed from focus_cost_and_usage), so the spend is counted once. One Delta commit
- * replaces the run's usage and cost rows; one pipeline_runs row per key records priced usage, billed amount
- * and drift. Keys with only usage or only cost rows are left as written.
+ * The precedence steps of a run (docs/reconciliation.md). Steps 1 and 2 (opt-in {@value #SAME_TRAFFIC_OPTION}) work
+ * on the rows this run wrote. Step 3: when the warehouse holds both usage rows ({@link #USAGE_KINDS}) and provider
+ * cost rows ({@link #COST_KINDS}) for a provider (ServiceProviderName), UTC charge day and currency this run wrote
+ * rows for, the cost rows' billed amount is the truth: it is distributed over the usage rows of any run with
+ * {@link BilledCostDistribution} (penny-exact), and the cost rows of that key are superseded (moved to
+ * focus_superseded), so the spend is counted once ({@link CrossRunCostReports}). One pipeline_runs row per key
+ * records priced usage, billed amount and drift. Keys with only usage or only cost rows are left as written.
  */
 final class UsageCostReconciler {
   /** Sources whose rows carry tokens and attribution (priced usage). */
@@ -97,9 +97,14 @@ final class UsageCostReconciler {
   /** Whole cents: the scale of the distributed parts (amounts with more decimals split at their own scale). */
   static final int SCALE = 2;
 
-  /** One reconciled key. drift = priced usage − billed amount. */
+  /**
+   * One reconciled key. drift = priced usage − billed amount. {@code supersededRows}: the overlapping rows whose
+   * amount was distributed; {@code removedOfRun}: those of them this run had written to focus_cost_and_usage
+   * (what the run-level written-rows check subtracts; rows of earlier runs keep their x_RunId); {@code
+   * fromEarlierRuns}: superseded rows read back from {@value CrossRunCostReports#TABLE} (step 3 only).
+   */
   record Key(String provider, Instant chargeDay, String currency, BigDecimal pricedUsage, BigDecimal billedAmount,
-      BigDecimal distributed, long usageRows, long supersededRows) {
+      BigDecimal distributed, long usageRows, long supersededRows, long removedOfRun, long fromEarlierRuns) {
     BigDecimal drift() {
       return pricedUsage.subtract(billedAmount);
     }
@@ -109,10 +114,11 @@ final class UsageCostReconciler {
     }
   }
 
-  /** What the step did: the reconciled keys and the cost rows it removed. */
+  /** What the steps did: the reconciled keys and the rows they removed. */
   record Outcome(List<Key> keys) {
+    /** Rows of this run (x_RunId) the steps removed from focus_cost_and_usage. */
     long supersededRows() {
-      return keys.stream().mapToLong(Key::supersededRows).sum();
+      return keys.stream().mapToLong(Key::removedOfRun).sum();
     }
   }
 
@@ -155,10 +161,8 @@ final class UsageCostReconciler {
       keys.addAll(supersede(runId, startedAt, GATEWAY_CUR_KIND, "CUR Bedrock usage", ofRun + gatewayBedrock,
           ofRun + curBedrock, bedrock, bedrock));
     }
-    if (kinds.stream().anyMatch(USAGE_KINDS::contains) && kinds.stream().anyMatch(COST_KINDS::contains)) {
-      Column provider = col(FocusColumns.SERVICE_PROVIDER_NAME);
-      keys.addAll(supersede(runId, startedAt, RUNS_KIND, "cost report", ofRun + kindIn(USAGE_KINDS),
-          ofRun + kindIn(COST_KINDS), provider, provider));
+    if (kinds.stream().anyMatch(k -> USAGE_KINDS.contains(k) || COST_KINDS.contains(k))) {
+      keys.addAll(new CrossRunCostReports(spark, warehouse, progress, this).apply(runId, startedAt));
     }
     return new Outcome(keys);
   }
@@ -178,7 +182,8 @@ final class UsageCostReconciler {
     Dataset<Row> usageKeys = keyed(usage, usageKey).select(key).distinct();
     Dataset<Row> billed = keyed(cost, billedKey).groupBy(key)
         .agg(sum(col(FocusColumns.BILLED_COST)).cast(BilledCostDistribution.billedSchema().apply(3).dataType())
-            .as(BilledCostDistribution.BILLED_AMOUNT), count(lit(1)).as("cost_rows"))
+            .as(BilledCostDistribution.BILLED_AMOUNT), count(lit(1)).as("cost_rows"), count(lit(1)).as(RUN_ROWS),
+            lit(0L).as(EARLIER_ROWS)) // steps 1 and 2 read the rows of this run only
         .where(col(BilledCostDistribution.BILLED_AMOUNT).isNotNull())
         .join(usageKeys, seq(BilledCostDistribution.PROVIDER, BilledCostDistribution.CHARGE_DAY, BilledCostDistribution.CURRENCY),
             "left_semi")
@@ -225,8 +230,15 @@ final class UsageCostReconciler {
     }
   }
 
-  /** Per matched key: priced usage and rows from the drift report, the distributed total from the new rows. */
-  private static List<Key> keys(BilledCostDistribution.Result result, List<Row> matched, Dataset<Row> keyedUsage) {
+  /** Columns of the matched-keys rows besides the key, the billed amount and cost_rows. */
+  static final String RUN_ROWS = "run_rows";
+  static final String EARLIER_ROWS = "earlier_rows";
+
+  /**
+   * Per matched key: priced usage and rows from the drift report, the distributed total from the new rows.
+   * {@code matched}: key, billed amount, cost_rows, {@value #RUN_ROWS}, {@value #EARLIER_ROWS}.
+   */
+  static List<Key> keys(BilledCostDistribution.Result result, List<Row> matched, Dataset<Row> keyedUsage) {
     List<Row> drift = result.drift().where(col(BilledCostDistribution.BILLED_AMOUNT).isNotNull()).collectAsList();
     List<Row> distributed = keyedUsage
         .groupBy(col(BilledCostDistribution.PROVIDER), col(BilledCostDistribution.CHARGE_DAY), col(BilledCostDistribution.CURRENCY))
@@ -240,18 +252,23 @@ final class UsageCostReconciler {
           .mapToLong(m -> m.getLong(m.fieldIndex("cost_rows"))).sum();
       BigDecimal total = distributed.stream().filter(m -> same(m, provider, day, currency))
           .map(m -> m.getDecimal(3)).findFirst().orElse(BigDecimal.ZERO);
+      long ofRun = matched.stream().filter(m -> same(m, provider, day, currency))
+          .mapToLong(m -> m.getLong(m.fieldIndex(RUN_ROWS))).sum();
+      long earlier = matched.stream().filter(m -> same(m, provider, day, currency))
+          .mapToLong(m -> m.getLong(m.fieldIndex(EARLIER_ROWS))).sum();
       out.add(new Key(provider, day, currency, d.getAs(BilledCostDistribution.PRICED_USAGE),
-          d.getAs(BilledCostDistribution.BILLED_AMOUNT), total, d.getAs(BilledCostDistribution.USAGE_ROWS), costRows));
+          d.getAs(BilledCostDistribution.BILLED_AMOUNT), total, d.getAs(BilledCostDistribution.USAGE_ROWS), costRows,
+          ofRun, earlier));
     }
     out.sort(java.util.Comparator.comparing(Key::provider).thenComparing(Key::chargeDay).thenComparing(Key::currency));
     return out;
   }
 
-  private static boolean same(Row r, String provider, Instant day, String currency) {
+  static boolean same(Row r, String provider, Instant day, String currency) {
     return provider.equals(r.getString(0)) && day.equals(r.get(1)) && currency.equals(r.getString(2));
   }
 
-  private void appendRuns(String runId, Instant startedAt, String runsKind, String what, List<Key> keys, long durationMs) {
+  void appendRuns(String runId, Instant startedAt, String runsKind, String what, List<Key> keys, long durationMs) {
     List<Row> rows = new ArrayList<>();
     for (Key k : keys) {
       Instant month = k.chargeDay().atOffset(ZoneOffset.UTC).withDayOfMonth(1).toInstant();
@@ -259,7 +276,9 @@ final class UsageCostReconciler {
           k.billedAmount(), k.distributed(), BigDecimal.ZERO.setScale(12), 0L, k.exact(), startedAt, durationMs,
           k.exact() ? "DISTRIBUTED" : "NOT_RECONCILED",
           what + " amount of " + k.provider() + " for " + k.chargeDay().atOffset(ZoneOffset.UTC).toLocalDate()
-              + " distributed over priced usage; " + k.supersededRows() + " " + what + " row(s) superseded", k.usageRows(),
+              + " distributed over priced usage; " + k.supersededRows() + " " + what + " row(s) superseded"
+              + (k.fromEarlierRuns() == 0 ? "" : " (" + k.fromEarlierRuns() + " of them superseded by an earlier run, read from "
+                  + CrossRunCostReports.TABLE + ")"), k.usageRows(),
           k.provider(), k.chargeDay(), k.currency(), k.pricedUsage(), k.billedAmount(), k.drift(), k.supersededRows()));
     }
     DeltaRetry.write(PipelineRunsTable.TABLE_NAME, progress, () -> spark.createDataFrame(rows, PipelineRunsTable.schemaWithDrift())
@@ -268,13 +287,13 @@ final class UsageCostReconciler {
   }
 
   /** Usage or cost rows with the distribution key columns. */
-  private static Dataset<Row> keyed(Dataset<Row> rows, Column providerKey) {
+  static Dataset<Row> keyed(Dataset<Row> rows, Column providerKey) {
     return rows.withColumn(BilledCostDistribution.PROVIDER, providerKey)
         .withColumn(BilledCostDistribution.CHARGE_DAY, date_trunc("day", col(FocusColumns.CHARGE_PERIOD_START)))
         .withColumn(BilledCostDistribution.CURRENCY, col(FocusColumns.BILLING_CURRENCY));
   }
 
-  private static Column[] columns(String[] names) {
+  static Column[] columns(String[] names) {
     Column[] out = new Column[names.length];
     for (int i = 0; i < names.length; i++) {
       out[i] = col("`" + names[i] + "`");
@@ -283,7 +302,7 @@ final class UsageCostReconciler {
   }
 
   /** {@code x_SourceKind IN (...)} of {@code kinds}. */
-  private static String kindIn(Set<SourceKind> kinds) {
+  static String kindIn(Set<SourceKind> kinds) {
     return ExtensionColumns.SOURCE_KIND + " IN (" + ids(kinds).stream().map(PipelineRunner::sqlString)
         .collect(Collectors.joining(", ")) + ")";
   }
@@ -292,7 +311,7 @@ final class UsageCostReconciler {
     return kinds.stream().map(SourceKind::id).sorted().toList();
   }
 
-  private static scala.collection.immutable.Seq<String> seq(String... names) {
+  static scala.collection.immutable.Seq<String> seq(String... names) {
     return CollectionConverters.asScala(List.of(names)).toSeq();
   }
 }

@@ -18,7 +18,7 @@ final class Warehouse {
   static final List<String> TABLES =
       List.of(CostAndUsageTable.TABLE_NAME, QuarantineTable.TABLE_NAME, PipelineRunsTable.TABLE_NAME,
           SourceDeliveriesTable.TABLE_NAME, GpuUtilizationTable.TABLE_NAME, InferenceTokensTable.TABLE_NAME,
-          CreditsRun.CONTRACT_COMMITMENT_TABLE, CreditsRun.LEDGER_TABLE);
+          CreditsRun.CONTRACT_COMMITMENT_TABLE, CreditsRun.LEDGER_TABLE, CrossRunCostReports.TABLE);
 
   private final SparkSession spark;
   private final String root;

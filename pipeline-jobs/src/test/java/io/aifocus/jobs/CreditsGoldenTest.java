@@ -26,9 +26,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Golden cases of the credits stage (sample-data/credits/golden, hand-computed in its README and docs/credits.md):
  * (a) two credits with different priorities and expiries over a month of usage, (b) a token pack burned by tokens
  * while the bill is in USD, (c) expiry with a partial rollover, (d) usage beyond the grant billed on demand, then a
- * cost report of the same provider day arriving in a later run (it must not burn the grant a second time), (e) spend
- * commitments, one with a shortfall at the term end and one met exactly, (f) a provisioned-throughput reservation
- * with covered hours, an hour of overflow billed on demand and idle hours. Each case
+ * cost report of the same provider day arriving in a later run (distributed over the day's usage; the grant is
+ * burned once), (e) spend commitments, one with a shortfall at the term end and one met exactly, (f) a
+ * provisioned-throughput reservation with covered hours, an hour of overflow billed on demand and idle hours.
+ * Each case
  * has CSV goldens of its FOCUS rows, its Contract Commitment rows and its ledger; the identities are asserted on top.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -189,24 +190,42 @@ class CreditsGoldenTest {
 
   @Test
   @Order(4)
-  void aCostReportOfTheSameProviderDayInALaterRunDoesNotBurnTheGrantAgain() throws IOException {
+  void aCostReportOfTheSameProviderDayInALaterRunIsDistributedAndBurnsTheGrantOnce() throws IOException {
     List<String> before = focusLines("openai");
-    List<String> ledgerBefore = spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream()
-        .map(Row::toString).sorted().toList();
     JobConfig costs = JobConfig.fromYaml(SparkTestSession.projectRoot().resolve(DIR.resolve("golden-costs.yaml")))
         .withWarehouse(warehouse.root());
     new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(costs);
     warehouse.registerViews();
 
-    List<String> after = new ArrayList<>(focusLines("openai"));
-    // the cost report's Nov 3 row (0.05) is in the table, on demand: Nov 3 has OpenAI usage rows (the same spend)
-    List<String> costRows = after.stream().filter(l -> l.contains(",openai-costs,")).toList();
-    assertThat(costRows).hasSize(1);
-    assertThat(costRows.get(0)).startsWith("openai,2026-11-03,openai-costs,").contains(",0.05,0.05,0.05,USD,0.05,,,");
-    after.removeAll(costRows);
-    assertThat(after).containsExactlyElementsOf(before);
-    assertThat(spark.sql("SELECT * FROM credit_ledger").drop("run_id").collectAsList().stream().map(Row::toString)
-        .sorted().toList()).containsExactlyElementsOf(ledgerBefore);
+    // the cost report's Nov 3 row (0.05) is distributed over the OpenAI usage rows of Nov 3 written by the first run
+    // (c-03 of acct-c priced 0.25 + 0.10, d-03 of openai 1.00 + 0.50) and superseded into focus_superseded
+    assertThat(spark.sql("SELECT * FROM focus_cost_and_usage WHERE x_SourceKind = 'openai-costs'").count()).isZero();
+    assertThat(decimal("SELECT SUM(BilledCost) FROM " + CrossRunCostReports.TABLE)).isEqualByComparingTo("0.05");
+    // 0.05 x (0.25, 0.10, 1.00, 0.50) / 1.85 = 0.68, 0.27, 2.70, 1.35 cents -> 1 + 0 + 3 + 1 (largest remainders)
+    Map<String, String> nov3 = new java.util.TreeMap<>();
+    for (Row r : spark.sql("SELECT x_SourceRecordId, x_UsageType, ContractedCost FROM focus_cost_and_usage"
+        + " WHERE ServiceProviderName = 'OpenAI' AND x_SourceKind = 'gateway-log'"
+        + " AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'").collectAsList()) {
+      nov3.put(r.getString(0) + " " + r.getString(1), r.getDecimal(2).stripTrailingZeros().toPlainString());
+    }
+    assertThat(nov3).containsExactly(Map.entry("c-03 input", "0.01"), Map.entry("c-03 output", "0"),
+        Map.entry("d-03 input", "0.03"), Map.entry("d-03 output", "0.01"));
+    // the credits stage of the second run starts again from the on-demand amounts: what Nov 3's rows billed plus what
+    // the grants covered is the cost report, and d-small ($2.00) is burned once: Nov 2 (1.50), Nov 3 (0.04), then
+    // 0.46 of Nov 4's input row (0.54 billed)
+    assertThat(decimal("SELECT SUM(BilledCost) FROM focus_cost_and_usage WHERE ServiceProviderName = 'OpenAI'"
+        + " AND x_SourceKind = 'gateway-log' AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'")
+        .add(decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
+            + " WHERE date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'"))).isEqualByComparingTo("0.05");
+    assertThat(decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
+        + " WHERE e.ContractCommitmentId = 'd-small'")).isEqualByComparingTo("2");
+    assertThat(decimal("SELECT SUM(burned) FROM credit_ledger WHERE grant_id = 'd-small'")).isEqualByComparingTo("2");
+    assertThat(decimal("SELECT BilledCost FROM focus_cost_and_usage WHERE x_SourceRecordId = 'd-04'"
+        + " AND x_UsageType = 'input'")).isEqualByComparingTo("0.54");
+    // Nov 1 and 2 of the account are unchanged
+    List<String> after = focusLines("openai");
+    assertThat(after.stream().filter(l -> l.contains(",2026-11-01,") || l.contains(",2026-11-02,")).toList())
+        .containsExactlyElementsOf(before.stream().filter(l -> l.contains(",2026-11-01,") || l.contains(",2026-11-02,")).toList());
   }
 
   @Test
