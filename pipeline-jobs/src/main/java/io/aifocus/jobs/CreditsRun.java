@@ -87,10 +87,18 @@ final class CreditsRun {
   private final Warehouse warehouse;
   private final Progress progress;
 
+  private FxRates fx = FxRates.NONE;
+
   CreditsRun(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.progress = progress;
+  }
+
+  /** The run's FX rates: rewritten and new rows get their reporting-currency amounts (docs/config.md). */
+  CreditsRun withFx(FxRates rates) {
+    this.fx = rates;
+    return this;
   }
 
   static StructType ledgerSchema() {
@@ -753,7 +761,7 @@ final class CreditsRun {
   }
 
   private void writeFocus(List<Row> rows, StructType schema, boolean tableExists, String predicate) {
-    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    Dataset<Row> data = fx.apply(spark.createDataFrame(rows, schema));
     String path = warehouse.path(CostAndUsageTable.TABLE_NAME);
     if (!tableExists) {
       data.write().format("delta").mode(SaveMode.Append)

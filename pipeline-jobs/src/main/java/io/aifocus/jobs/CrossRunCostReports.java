@@ -237,7 +237,7 @@ final class CrossRunCostReports {
       costKeys.addAll(restore.keySet());
       if (!costKeys.isEmpty()) {
         replaced.add("(" + costWhere + ") AND (" + keySql(costKeys) + ")");
-        Dataset<Row> written = rewritten;
+        Dataset<Row> written = owner.converted(rewritten);
         String predicate = replaced.stream().map(p -> "(" + p + ")").collect(Collectors.joining(" OR "));
         DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> written.write().format("delta")
             .mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(warehouse.path(CostAndUsageTable.TABLE_NAME)));

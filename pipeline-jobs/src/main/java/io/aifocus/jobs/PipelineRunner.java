@@ -192,7 +192,7 @@ final class PipelineRunner {
     // precedence steps (docs/reconciliation.md): steps 1-2 over this run's rows; step 3 (usage vs provider cost
     // reports) over the provider days this run wrote, across runs (CrossRunCostReports)
     stage("run", "usage vs cost");
-    UsageCostReconciler.Outcome distributed = new UsageCostReconciler(spark, warehouse, progress)
+    UsageCostReconciler.Outcome distributed = new UsageCostReconciler(spark, warehouse, progress).withFx(config.fx())
         .apply(runId, config.sources().stream().map(SourceSpec::kind).collect(Collectors.toSet()),
             sameTraffic, startedAt);
     stage("run", "check written rows");
@@ -205,7 +205,7 @@ final class PipelineRunner {
     }
     if (!config.commitments().isEmpty()) {
       stage("run", "credits");
-      new CreditsRun(spark, warehouse, progress).run(config.commitments(), runId, startedAt);
+      new CreditsRun(spark, warehouse, progress).withFx(config.fx()).run(config.commitments(), runId, startedAt);
     }
     fingerprint.ifPresent(f -> UnchangedRuns.record(spark, warehouse, progress, runId, f, startedAt));
     return result;

@@ -126,10 +126,23 @@ final class UsageCostReconciler {
   private final Warehouse warehouse;
   private final Progress progress;
 
+  private FxRates fx = FxRates.NONE;
+
   UsageCostReconciler(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.progress = progress;
+  }
+
+  /** The run's FX rates: rewritten rows get their reporting-currency amounts again (docs/config.md). */
+  UsageCostReconciler withFx(FxRates rates) {
+    this.fx = rates;
+    return this;
+  }
+
+  /** The rows as written to focus_cost_and_usage: reporting-currency amounts recomputed from the new costs. */
+  Dataset<Row> converted(Dataset<Row> rows) {
+    return fx.apply(rows);
   }
 
   /**
@@ -205,7 +218,7 @@ final class UsageCostReconciler {
       try {
         long rows = rewritten.count(); // materialized before the table it was read from is replaced
         List<Key> keys = keys(result, matched, keyed(rewritten.where(expr(usageWhere)), usageKey));
-        DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> rewritten.write().format("delta").mode(SaveMode.Overwrite)
+        DeltaRetry.write(CostAndUsageTable.TABLE_NAME, progress, () -> converted(rewritten).write().format("delta").mode(SaveMode.Overwrite)
             .option("replaceWhere", "(" + usageWhere + ") OR (" + billedWhere + ")")
             .save(warehouse.path(CostAndUsageTable.TABLE_NAME)));
         appendRuns(runId, startedAt, runsKind, what, keys, System.currentTimeMillis() - t0);

@@ -112,6 +112,38 @@ class FxConversionTest {
   }
 
   @Test
+  void rowsRewrittenByTheUsageVersusCostStepAreConvertedFromTheirNewCosts() throws IOException {
+    SparkSession spark = SparkTestSession.get();
+    Path dir = SparkTestSession.newDirectory("fx-rewritten");
+    Path rates = Files.writeString(dir.resolve("fx-rates.csv"), "month,from,to,rate\n2026-11,USD,EUR,0.912345678901\n",
+        StandardCharsets.UTF_8);
+    Path root = SparkTestSession.projectRoot();
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("warehouse").toString());
+    JobConfig job = new JobConfig(warehouse.root(), List.of(
+        SourceSpec.of(SourceKind.GATEWAY_LOG, root.resolve(UsageCostReconciliationTest.SAME_TRAFFIC + "gateway.jsonl").toString()),
+        SourceSpec.of(SourceKind.ANTHROPIC_COST, root.resolve(UsageCostReconciliationTest.SAME_TRAFFIC + "anthropic-cost.jsonl")
+            .toString())),
+        NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.of(root.resolve(GatewayLogGoldenTest.PRICE_BOOK).toString()))
+        .withFx(FxRates.load(rates, "EUR"));
+    assertThat(new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(job).reconciled()).isTrue();
+    List<Row> rows = warehouse.read(CostAndUsageTable.TABLE_NAME)
+        .where(col(ExtensionColumns.SOURCE_KIND).equalTo(lit(SourceKind.GATEWAY_LOG.id())))
+        .select(FocusColumns.BILLED_COST, FocusColumns.LIST_COST, ExtensionColumns.BILLED_COST_IN_REPORTING_CURRENCY,
+            FocusColumns.EFFECTIVE_COST, ExtensionColumns.EFFECTIVE_COST_IN_REPORTING_CURRENCY)
+        .collectAsList();
+    assertThat(rows).isNotEmpty();
+    BigDecimal rate = new BigDecimal("0.912345678901");
+    BigDecimal billed = BigDecimal.ZERO;
+    for (Row r : rows) {
+      assertThat(r.getDecimal(2)).as(r.toString()).isEqualByComparingTo(r.getDecimal(0).multiply(rate).setScale(12, RoundingMode.HALF_UP));
+      assertThat(r.getDecimal(4)).as(r.toString()).isEqualByComparingTo(r.getDecimal(3).multiply(rate).setScale(12, RoundingMode.HALF_UP));
+      billed = billed.add(r.getDecimal(0));
+    }
+    // the cost report's 0.016 was distributed over the gateway rows (priced 0.01485): the converted amounts follow it
+    assertThat(billed).isEqualByComparingTo("0.016");
+  }
+
+  @Test
   void withoutAnFxTableNothingIsConverted() {
     assertThat(FxRates.NONE.enabled()).isFalse();
   }
