@@ -630,6 +630,17 @@ final class CreditsRun {
     f.set(v, FocusColumns.CHARGE_FREQUENCY, "One-Time");
     f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(g) + " " + g.id() + ": " + g.amount().toPlainString() + " "
         + g.unit() + " until " + g.end());
+    setAmortizedPurchase(f, v, price, "Commitments", "Committed", g.currency());
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(g.amount()));
+    return RowFactory.create(v);
+  }
+
+  /**
+   * A purchase billed now and amortized later: BilledCost = List = Contracted = {@code price} for one unit of
+   * {@code unit}, EffectiveCost 0 (the amortized shares land on the Used and Unused rows).
+   */
+  private static void setAmortizedPurchase(Fields f, Object[] v, BigDecimal price, String unit, String category,
+      String currency) {
     f.set(v, FocusColumns.BILLED_COST, price);
     f.set(v, FocusColumns.LIST_COST, price);
     f.set(v, FocusColumns.CONTRACTED_COST, price);
@@ -637,40 +648,48 @@ final class CreditsRun {
     f.set(v, FocusColumns.LIST_UNIT_PRICE, price);
     f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, price);
     f.set(v, FocusColumns.PRICING_QUANTITY, money(BigDecimal.ONE));
-    f.set(v, FocusColumns.PRICING_UNIT, "Commitments");
-    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
-    f.set(v, FocusColumns.PRICING_CURRENCY, g.currency());
+    f.set(v, FocusColumns.PRICING_UNIT, unit);
+    f.set(v, FocusColumns.PRICING_CATEGORY, category);
+    f.set(v, FocusColumns.PRICING_CURRENCY, currency);
     f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, price);
     f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, price);
     f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(BigDecimal.ZERO));
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(g.amount()));
-    return RowFactory.create(v);
+  }
+
+  /**
+   * Commitment capacity not used: billed nothing (List, Contracted and unit prices 0), {@code amortized} as
+   * EffectiveCost, {@code quantity} of {@code unit} as PricingQuantity and CommitmentDiscountQuantity, status Unused.
+   */
+  private static void setUnused(Fields f, Object[] v, BigDecimal amortized, BigDecimal quantity, String unit,
+      String pricingCurrency, BigDecimal pricingCurrencyEffectiveCost) {
+    BigDecimal zero = money(BigDecimal.ZERO);
+    f.set(v, FocusColumns.BILLED_COST, zero);
+    f.set(v, FocusColumns.LIST_COST, zero);
+    f.set(v, FocusColumns.CONTRACTED_COST, zero);
+    f.set(v, FocusColumns.EFFECTIVE_COST, money(amortized));
+    f.set(v, FocusColumns.LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_QUANTITY, money(quantity));
+    f.set(v, FocusColumns.PRICING_UNIT, unit);
+    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
+    f.set(v, FocusColumns.PRICING_CURRENCY, pricingCurrency);
+    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
+    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(pricingCurrencyEffectiveCost));
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
+    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(quantity));
   }
 
   /** Balance that expired: billed nothing, its amortized share of the price as EffectiveCost. */
   private static Row unusedRow(Fields f, Grant g, Expiry e, String[] names, String runId, Instant ingestedAt) {
     Object[] v = commitmentRow(f, g, names, e.day(), runId, ingestedAt);
-    BigDecimal zero = money(BigDecimal.ZERO);
     f.set(v, FocusColumns.CHARGE_CATEGORY, USAGE);
     f.set(v, FocusColumns.CHARGE_FREQUENCY, "Usage-Based");
     f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(g) + " " + g.id() + ": " + e.quantity().toPlainString() + " "
         + g.unit() + " expired unused");
-    f.set(v, FocusColumns.BILLED_COST, zero);
-    f.set(v, FocusColumns.LIST_COST, zero);
-    f.set(v, FocusColumns.CONTRACTED_COST, zero);
-    f.set(v, FocusColumns.EFFECTIVE_COST, money(e.amortizedCost()));
-    f.set(v, FocusColumns.LIST_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_QUANTITY, money(e.quantity()));
-    f.set(v, FocusColumns.PRICING_UNIT, g.unit());
-    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
-    f.set(v, FocusColumns.PRICING_CURRENCY, g.unit());
-    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
     // in a virtual currency (Tokens, Credits) the expired units; in the billing currency the amortized share
-    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(g.virtualCurrency() ? e.quantity() : e.amortizedCost()));
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(e.quantity()));
+    setUnused(f, v, e.amortizedCost(), e.quantity(), g.unit(), g.unit(),
+        g.virtualCurrency() ? e.quantity() : e.amortizedCost());
     return RowFactory.create(v);
   }
 
@@ -687,19 +706,7 @@ final class CreditsRun {
     f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(p) + " " + p.id() + ": " + p.modelUnits() + " model unit(s) of "
         + p.model() + ", " + fee.hours() + " hour(s) at " + p.fee().toPlainString() + " " + p.currency() + " per "
         + p.feePer().name().toLowerCase(java.util.Locale.ROOT));
-    f.set(v, FocusColumns.BILLED_COST, price);
-    f.set(v, FocusColumns.LIST_COST, price);
-    f.set(v, FocusColumns.CONTRACTED_COST, price);
-    f.set(v, FocusColumns.EFFECTIVE_COST, money(BigDecimal.ZERO));
-    f.set(v, FocusColumns.LIST_UNIT_PRICE, price);
-    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, price);
-    f.set(v, FocusColumns.PRICING_QUANTITY, money(BigDecimal.ONE));
-    f.set(v, FocusColumns.PRICING_UNIT, "Days");
-    f.set(v, FocusColumns.PRICING_CATEGORY, "Standard");
-    f.set(v, FocusColumns.PRICING_CURRENCY, p.currency());
-    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, price);
-    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, price);
-    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(BigDecimal.ZERO));
+    setAmortizedPurchase(f, v, price, "Days", "Standard", p.currency());
     f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(fee.unitHours()));
     return RowFactory.create(v);
   }
@@ -708,25 +715,10 @@ final class CreditsRun {
   private static Row reservationIdleRow(Fields f, ProvisionedThroughput p, Reservations.Idle idle, String[] names,
       String runId, Instant ingestedAt) {
     Object[] v = commitmentRow(f, p, names, idle.day(), runId, ingestedAt);
-    BigDecimal zero = money(BigDecimal.ZERO);
     f.set(v, FocusColumns.CHARGE_CATEGORY, USAGE);
     f.set(v, FocusColumns.CHARGE_FREQUENCY, "Usage-Based");
     f.set(v, FocusColumns.CHARGE_DESCRIPTION, type(p) + " " + p.id() + ": " + idle.hours() + " hour(s) without usage");
-    f.set(v, FocusColumns.BILLED_COST, zero);
-    f.set(v, FocusColumns.LIST_COST, zero);
-    f.set(v, FocusColumns.CONTRACTED_COST, zero);
-    f.set(v, FocusColumns.EFFECTIVE_COST, money(idle.cost()));
-    f.set(v, FocusColumns.LIST_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.CONTRACTED_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_QUANTITY, money(idle.unitHours()));
-    f.set(v, FocusColumns.PRICING_UNIT, Reservations.HOURS);
-    f.set(v, FocusColumns.PRICING_CATEGORY, "Committed");
-    f.set(v, FocusColumns.PRICING_CURRENCY, p.currency());
-    f.set(v, FocusColumns.PRICING_CURRENCY_LIST_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, zero);
-    f.set(v, FocusColumns.PRICING_CURRENCY_EFFECTIVE_COST, money(idle.cost()));
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_STATUS, "Unused");
-    f.set(v, FocusColumns.COMMITMENT_DISCOUNT_QUANTITY, money(idle.unitHours()));
+    setUnused(f, v, idle.cost(), idle.unitHours(), Reservations.HOURS, p.currency(), idle.cost());
     return RowFactory.create(v);
   }
 
