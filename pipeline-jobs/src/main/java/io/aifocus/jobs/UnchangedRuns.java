@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 
 import io.aifocus.api.PipelineRunsTable;
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +76,27 @@ final class UnchangedRuns {
     record(spark, warehouse, progress, runId, fingerprint, startedAt);
   }
 
+  /**
+   * The table's latest version: the highest commit file {@code _delta_log/<version>.json} (a listing, no Spark job;
+   * Delta's versions are exactly those file names).
+   */
+  static long latestVersion(SparkSession spark, String table) {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(table, "_delta_log");
+    try {
+      org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long latest = -1;
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (name.length() == 25 && name.endsWith(".json") && name.substring(0, 20).chars().allMatch(Character::isDigit)) {
+          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      return latest;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(table + ": cannot list the Delta log", e);
+    }
+  }
+
   /** {@code table@version} of every data table that exists (not pipeline_runs and source_deliveries: run records). */
   static String tableVersions(SparkSession spark, Warehouse warehouse) {
     StringJoiner out = new StringJoiner(",");
@@ -85,8 +105,7 @@ final class UnchangedRuns {
           || !warehouse.exists(table)) {
         continue;
       }
-      long version = DeltaTable.forPath(spark, warehouse.path(table)).history(1).select("version").first().getLong(0);
-      out.add(table + "@" + version);
+      out.add(table + "@" + latestVersion(spark, warehouse.path(table)));
     }
     return out.toString();
   }

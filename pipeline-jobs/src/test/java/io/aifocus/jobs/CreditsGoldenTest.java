@@ -197,31 +197,36 @@ class CreditsGoldenTest {
     new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(costs);
     warehouse.registerViews();
 
-    // the cost report's Nov 3 row (0.05) is distributed over the OpenAI usage rows of Nov 3 written by the first run
-    // (c-03 of acct-c priced 0.25 + 0.10, d-03 of openai 1.00 + 0.50) and superseded into focus_superseded
+    // the cost report's Nov 3 row (0.05) is distributed over every OpenAI usage row of Nov 3 written by the first run
+    // (the key is provider, day and currency, not the account: c-03 of acct-c priced 0.25 + 0.10, d-03 of openai
+    // 1.00 + 0.50, case f's f-03-10 0.40 + 0.20 and f-03-11 0.90 + 0.60) and superseded into focus_superseded
     assertThat(spark.sql("SELECT * FROM focus_cost_and_usage WHERE x_SourceKind = 'openai-costs'").count()).isZero();
     assertThat(decimal("SELECT SUM(BilledCost) FROM " + CrossRunCostReports.TABLE)).isEqualByComparingTo("0.05");
-    // 0.05 x (0.25, 0.10, 1.00, 0.50) / 1.85 = 0.68, 0.27, 2.70, 1.35 cents -> 1 + 0 + 3 + 1 (largest remainders)
+    // 0.05 x (0.25, 0.10, 1.00, 0.50, 0.40, 0.20, 0.90, 0.60) / 3.95 = 0.32, 0.13, 1.27, 0.63, 0.51, 0.25, 1.14, 0.76
+    // cents -> floors 0 0 1 0 0 0 1 0, the 3 cents left to the largest remainders (.76, .63, .51)
     Map<String, String> nov3 = new java.util.TreeMap<>();
     for (Row r : spark.sql("SELECT x_SourceRecordId, x_UsageType, ContractedCost FROM focus_cost_and_usage"
         + " WHERE ServiceProviderName = 'OpenAI' AND x_SourceKind = 'gateway-log'"
         + " AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'").collectAsList()) {
       nov3.put(r.getString(0) + " " + r.getString(1), r.getDecimal(2).stripTrailingZeros().toPlainString());
     }
-    assertThat(nov3).containsExactly(Map.entry("c-03 input", "0.01"), Map.entry("c-03 output", "0"),
-        Map.entry("d-03 input", "0.03"), Map.entry("d-03 output", "0.01"));
-    // the credits stage of the second run starts again from the on-demand amounts: what Nov 3's rows billed plus what
-    // the grants covered is the cost report, and d-small ($2.00) is burned once: Nov 2 (1.50), Nov 3 (0.04), then
-    // 0.46 of Nov 4's input row (0.54 billed)
+    assertThat(nov3).containsExactly(Map.entry("c-03 input", "0"), Map.entry("c-03 output", "0"),
+        Map.entry("d-03 input", "0.01"), Map.entry("d-03 output", "0.01"), Map.entry("f-03-10 input", "0.01"),
+        Map.entry("f-03-10 output", "0"), Map.entry("f-03-11 input", "0.01"), Map.entry("f-03-11 output", "0.01"));
+    // the credits stage of the second run starts again from the on-demand amounts: on the grant accounts (c, d) what
+    // Nov 3's rows billed plus what the grants covered is their distributed share (0.02), and d-small ($2.00) is
+    // burned once: Nov 2 (1.50), Nov 3 (0.02), then 0.48 of Nov 4's input row (0.52 billed)
     assertThat(decimal("SELECT SUM(BilledCost) FROM focus_cost_and_usage WHERE ServiceProviderName = 'OpenAI'"
-        + " AND x_SourceKind = 'gateway-log' AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'")
+        + " AND x_SourceKind = 'gateway-log' AND BillingAccountId IN ('acct-c', 'openai')"
+        + " AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'")
         .add(decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
-            + " WHERE date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'"))).isEqualByComparingTo("0.05");
+            + " WHERE BillingAccountId IN ('acct-c', 'openai') AND date_format(ChargePeriodStart, 'yyyy-MM-dd') = '2026-11-03'")))
+        .isEqualByComparingTo("0.02");
     assertThat(decimal("SELECT SUM(e.ContractCommitmentAppliedCost) FROM " + CreditsRunTest.ELEMENTS
         + " WHERE e.ContractCommitmentId = 'd-small'")).isEqualByComparingTo("2");
     assertThat(decimal("SELECT SUM(burned) FROM credit_ledger WHERE grant_id = 'd-small'")).isEqualByComparingTo("2");
     assertThat(decimal("SELECT BilledCost FROM focus_cost_and_usage WHERE x_SourceRecordId = 'd-04'"
-        + " AND x_UsageType = 'input'")).isEqualByComparingTo("0.54");
+        + " AND x_UsageType = 'input'")).isEqualByComparingTo("0.52");
     // Nov 1 and 2 of the account are unchanged
     List<String> after = focusLines("openai");
     assertThat(after.stream().filter(l -> l.contains(",2026-11-01,") || l.contains(",2026-11-02,")).toList())

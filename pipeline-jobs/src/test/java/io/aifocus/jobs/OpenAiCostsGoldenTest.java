@@ -50,5 +50,9 @@ class OpenAiCostsGoldenTest {
     GoldenFiles.assertMatches("sample-data/openai/expected/quarantine-costs.jsonl", GoldenFiles.lines(
         warehouse.read(QuarantineTable.TABLE_NAME),
         Set.of(QuarantineTable.RUN_ID, QuarantineTable.QUARANTINED_AT), Set.of(QuarantineTable.SOURCE_FILE)));
+    // cost-report lines left on their own (no usage of the day) are valid FOCUS: a line is one unit at its amount
+    // (SkuId, ListUnitPrice and PricingQuantity are required on Usage rows)
+    CliTest.Call validate = CliTest.cli("validate", "--warehouse", dir.toString());
+    assertThat(validate.exit()).as(validate.out() + validate.err()).isZero();
   }
 }

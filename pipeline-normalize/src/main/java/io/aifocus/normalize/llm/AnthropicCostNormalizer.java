@@ -90,6 +90,9 @@ public final class AnthropicCostNormalizer implements Normalizer {
     row.set(CHARGE_PERIOD_END, end);
     row.set(CHARGE_DESCRIPTION, coalesce(Parse.text(col(DESCRIPTION)), lit("Anthropic API usage")));
     row.set(SKU_METER, coalesce(TokenUsageRows.meter(tokenType), costType));
+    TokenUsageRows.wholeLine(row, org.apache.spark.sql.functions.concat_ws("/", lit("anthropic/cost"),
+        coalesce(TokenUsageRows.skuPart(model), lit("no-model")), coalesce(TokenUsageRows.skuPart(coalesce(tokenType, costType)),
+            lit("usage"))), amount);
     row.set(REGION_ID, Parse.text(col(INFERENCE_GEO)));
     row.set(REGION_NAME, Parse.text(col(INFERENCE_GEO)));
     Map<String, Column> tags = new LinkedHashMap<>();

@@ -95,6 +95,8 @@ public final class OpenAiCostsNormalizer implements Normalizer {
     row.set(SERVICE_SUBCATEGORY, lit("Generative AI"));
     row.set(SERVICE_NAME, lit(PROVIDER + " API"));
     row.set(SKU_METER, lineItem);
+    TokenUsageRows.wholeLine(row, concat(lit("openai/costs/"), coalesce(TokenUsageRows.skuPart(lineItem), lit("api-usage"))),
+        amount);
     Column tokens = unit.equalTo(lit("tokens"));
     Column kiloTokens = unit.equalTo(lit("1000_tokens"));
     row.set(CONSUMED_QUANTITY, when(kiloTokens, quantity.multiply(lit(1000))).otherwise(quantity));

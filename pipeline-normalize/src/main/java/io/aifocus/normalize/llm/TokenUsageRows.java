@@ -31,6 +31,31 @@ final class TokenUsageRows {
 
   private TokenUsageRows() {}
 
+  /**
+   * A cost-report line (openai-costs, anthropic-cost): the provider bills the line as a whole, with no unit price.
+   * FOCUS requires SkuId, ListUnitPrice and PricingQuantity on Usage rows (CAU-SkuId-C-005-C,
+   * CAU-ListUnitPrice-C-005-C, CAU-PricingQuantity-C-005-C), so the line is recorded as one unit ({@code Units})
+   * at its amount: ListUnitPrice = ContractedUnitPrice = the amount, ListCost = ListUnitPrice × PricingQuantity
+   * exactly. ConsumedQuantity keeps the tokens where the report gives them. SkuId = SkuPriceId = {@code sku}.
+   */
+  static void wholeLine(FocusRow row, Column sku, Column amount) {
+    row.set(SKU_ID, sku);
+    row.set(SKU_PRICE_ID, sku);
+    row.set(PRICING_QUANTITY, lit(1));
+    row.set(PRICING_UNIT, lit("Units"));
+    row.set(PRICING_CATEGORY, lit("Standard"));
+    row.set(LIST_UNIT_PRICE, amount);
+    row.set(CONTRACTED_UNIT_PRICE, amount);
+    row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, amount);
+    row.set(PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, amount);
+  }
+
+  /** A SkuId part: lower case, runs of other characters than letters, digits and dots as one '-'. */
+  static Column skuPart(Column text) {
+    return org.apache.spark.sql.functions.regexp_replace(org.apache.spark.sql.functions.lower(org.apache.spark.sql.functions.trim(text)),
+        "[^a-z0-9.]+", "-");
+  }
+
   /** Sets the provider name columns, service and category columns. */
   static void provider(FocusRow row, String displayName) {
     Column name = lit(displayName);
