@@ -67,3 +67,12 @@ applied = {"Elements": [{"ContractId": "EDP-2", "ContractCommitmentId": "EDP-1-2
 broken(CAU, "contractcommitment-two-contracts.csv", 1, "ContractApplied", json.dumps(applied))
 header, rows = load("contract-commitment-valid.csv")
 write("duplicate-contractcommitmentid.csv", header, rows + [rows[0]])
+# two origin charges that share every FOCUS dimension (like a Savings Plan hour's covered row and its negation),
+# each split into the same four allocated rows: without an origin id the engine sees one origin with ratios summing
+# to 2 (8 rows); aifocus's x_SourceRecordId ("<origin>#<part>") tells them apart, and the file is valid
+header, rows = load(CAU)
+allocated = [r for r in rows if r[header.index("AllocatedMethodDetails")] != "NULL"]
+write("allocatedratio-shared-dimensions.csv", header, rows + [list(r) for r in allocated])
+others = [r + ["src-%d" % i] for i, r in enumerate(r for r in rows if r[header.index("AllocatedMethodDetails")] == "NULL")]
+parts = [r + ["origin-%d#%d" % (o, p)] for o in (1, 2) for p, r in enumerate(allocated, start=1)]
+write("allocatedratio-two-origins.csv", header + ["x_SourceRecordId"], others + parts)

@@ -194,6 +194,12 @@ class GpuCloudBillTest {
   }
 
   @Test
+  void validatePassesOnTheAllocatedTable() {
+    CliTest.Call call = CliTest.cli("validate", "--warehouse", warehouse.root(), "--format", "json");
+    assertThat(call.exit()).as(call.out() + call.err()).isZero();
+  }
+
+  @Test
   void theSameRunTwiceGivesTheSameTable() {
     assertThat(table()).isEqualTo(afterFirst);
   }

@@ -14,6 +14,7 @@ import io.aifocus.jobs.validate.RuleCompiler.DatasetCheck;
 import io.aifocus.jobs.validate.RuleCompiler.NotCheckable;
 import io.aifocus.jobs.validate.RuleCompiler.RowCheck;
 import io.aifocus.jobs.validate.RuleCompiler.SchemaCheck;
+import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -282,7 +283,13 @@ public final class ConformanceEngine {
       }
       case "AllocatedRatioSum" -> {
         Set<String> fields = Set.of(data.schema().fieldNames());
-        Column[] key = ORIGIN_CHARGE_KEY.stream().filter(fields::contains).map(c -> col(c)).toArray(Column[]::new);
+        List<Column> keyColumns = new ArrayList<>(ORIGIN_CHARGE_KEY.stream().filter(fields::contains).map(c -> col(c)).toList());
+        if (fields.contains(ExtensionColumns.SOURCE_RECORD_ID)) {
+          // aifocus records each allocated row's origin as "<origin record id>#<part>": two origins that share every
+          // FOCUS dimension (a Savings Plan hour's covered row and its negation) are still told apart
+          keyColumns.add(functions.regexp_replace(col(ExtensionColumns.SOURCE_RECORD_ID), "#[0-9]+$", ""));
+        }
+        Column[] key = keyColumns.toArray(Column[]::new);
         Row r = data.filter(col(FocusColumns.ALLOCATED_METHOD_DETAILS).isNotNull())
             .withColumn("_aif_ratio", RATIO_SUM.apply(col(FocusColumns.ALLOCATED_METHOD_DETAILS).cast(DataTypes.StringType)))
             .groupBy(key).agg(sum(col("_aif_ratio")).as("total"), count(lit(1)).as("rows"))

@@ -78,6 +78,11 @@ class ValidationEngineTest {
     List<RuleResult> cau = validate("1.3", "CostAndUsage", FIXTURES.resolve("cost-and-usage-valid.csv").toString());
     assertThat(failedLeaves(cau, model)).isEmpty();
     assertThat(cau).filteredOn(r -> r.status() == Status.passed).hasSizeGreaterThan(250);
+    // two origins sharing every FOCUS dimension, told apart by aifocus's origin record id
+    List<RuleResult> twoOrigins = validate("1.3", "CostAndUsage", FIXTURES.resolve("allocatedratio-two-origins.csv").toString());
+    assertThat(failedLeaves(twoOrigins, model)).isEmpty();
+    assertThat(twoOrigins).filteredOn(r -> r.ruleId().equals("CAU-AllocatedMethodDetailsObject-O-014-M")).singleElement()
+        .extracting(RuleResult::status).isEqualTo(Status.passed);
     List<RuleResult> cct = validate("1.3", "ContractCommitment",
         FIXTURES.resolve("contract-commitment-valid.csv").toString());
     assertThat(failedLeaves(cct, model)).isEmpty();
@@ -103,6 +108,9 @@ class ValidationEngineTest {
       assertThat(results).filteredOn(r -> r.ruleId().equals("CAU-CostAndUsage-D-000-M")).singleElement()
           .extracting(RuleResult::status).as(e.getKey()).isEqualTo(Status.failed);
     }
+    // the same two origins without an origin id: one origin whose 8 allocated rows' ratios sum to 2
+    assertThat(failedLeaves(validate("1.3", "CostAndUsage", FIXTURES.resolve("allocatedratio-shared-dimensions.csv").toString()), model))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("CAU-AllocatedMethodDetailsObject-O-014-M", 8L));
     List<RuleResult> duplicate = validate("1.3", "ContractCommitment",
         FIXTURES.resolve("duplicate-contractcommitmentid.csv").toString());
     assertThat(failedLeaves(duplicate, model)).containsExactlyInAnyOrderEntriesOf(

@@ -170,13 +170,23 @@ public final class AwsCurNormalizer implements Normalizer {
         coalesce(Parse.text(col(PRODUCT_PRODUCT_FAMILY)), Parse.text(element_at(productMap, lit("product_family"))), productCode)));
 
     // SKU and pricing: FOCUS 1.3 couples unit prices, PricingQuantity and PricingCategory to SkuPriceId.
-    Column skuPriceId = when(types.isTax().unary_$bang(), Parse.text(col(PRICING_RATE_CODE)));
+    // A commitment's fee rows can come without product SKU and pricing columns; FOCUS still requires SkuId,
+    // SkuPriceId, unit prices and PricingQuantity on a Purchase. They are then identified by the usage type (the
+    // plan or reservation offering, e.g. ComputeSP:1yrNoUpfront) and priced per commitment (its ARN): the fee is
+    // the commitment's own price, for hours (recurring fees) or one unit (an upfront fee).
+    Column usageTypeText = Parse.text(col(LINE_ITEM_USAGE_TYPE));
+    Column commitmentFee = types.commitmentFee().and(Parse.text(col(PRICING_RATE_CODE)).isNull());
+    Column skuId = when(types.isTax().unary_$bang(), coalesce(Parse.text(col(PRODUCT_SKU)), when(commitmentFee, usageTypeText)));
+    Column skuPriceId = when(types.isTax().unary_$bang(), coalesce(Parse.text(col(PRICING_RATE_CODE)),
+        when(commitmentFee.and(usageTypeText.isNotNull()).and(coalesce(riArn, spArn).isNotNull()),
+            concat(usageTypeText, lit("@"), coalesce(riArn, spArn)))));
     Column priced = skuPriceId.isNotNull();
-    Column pricingUnit = Parse.text(col(AwsCurColumns.PRICING_UNIT));
-    row.set(SKU_ID, when(types.isTax().unary_$bang(), Parse.text(col(PRODUCT_SKU))));
+    Column pricingUnit = coalesce(Parse.text(col(AwsCurColumns.PRICING_UNIT)),
+        when(commitmentFee, when(types.is("SavingsPlanUpfrontFee"), lit("Units")).otherwise(lit("Hrs"))));
+    row.set(SKU_ID, skuId);
     row.set(SKU_PRICE_ID, skuPriceId);
-    row.set(SKU_METER, when(types.isTax().unary_$bang().and(Parse.text(col(PRODUCT_SKU)).isNotNull()),
-        coalesce(Parse.text(element_at(productMap, lit("usagetype"))), Parse.text(col(LINE_ITEM_USAGE_TYPE)))));
+    row.set(SKU_METER, when(skuId.isNotNull(),
+        coalesce(Parse.text(element_at(productMap, lit("usagetype"))), usageTypeText)));
     // A SavingsPlanNegation line offsets the covered line's on-demand cost. It keeps its own FOCUS row (so
     // every CUR line reconciles one to one) with a negative PricingQuantity and non-negative unit prices,
     // so cost = unit price × quantity still holds, and no ConsumedQuantity of its own.

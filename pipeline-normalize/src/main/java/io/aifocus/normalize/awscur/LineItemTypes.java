@@ -52,6 +52,11 @@ final class LineItemTypes {
         "SavingsPlanRecurringFee", "SavingsPlanUpfrontFee", "Fee");
   }
 
+  /** A commitment's own fee rows (recurring or upfront), not other fees. */
+  Column commitmentFee() {
+    return type.isin("RIFee", "SavingsPlanRecurringFee", "SavingsPlanUpfrontFee");
+  }
+
   /** FOCUS ChargeCategory, or null for an unknown type (the row is then quarantined). */
   Column chargeCategory() {
     return when(type.isin(USAGE.toArray()), lit("Usage"))

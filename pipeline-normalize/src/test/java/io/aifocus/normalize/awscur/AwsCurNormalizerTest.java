@@ -297,4 +297,42 @@ class AwsCurNormalizerTest {
     assertThat(q.<String>getAs(QuarantineTable.SOURCE_FIELD)).isEqualTo(AwsCurColumns.SPLIT_LINE_ITEM_SPLIT_COST);
     assertThat(q.<String>getAs(QuarantineTable.ERROR_CODE)).isEqualTo("AIF-2001 UNPARSABLE_NUMBER");
   }
+
+  @Test
+  void commitmentFeesWithoutSkuOrRateCodeStillGetSkuPriceAndQuantity() {
+    Map<String, String> fee = base("SavingsPlanRecurringFee", "4.00");
+    fee.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "sp-fee");
+    fee.put(AwsCurColumns.LINE_ITEM_USAGE_TYPE, "ComputeSP:1yrNoUpfront");
+    fee.put(AwsCurColumns.LINE_ITEM_USAGE_AMOUNT, "1");
+    fee.put(AwsCurColumns.LINE_ITEM_UNBLENDED_RATE, "4.00");
+    fee.put(AwsCurColumns.SAVINGS_PLAN_SAVINGS_PLAN_A_R_N, "arn:aws:savingsplans::111122223333:savingsplan/sp-1");
+    Map<String, String> priced = new HashMap<>(fee);
+    priced.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "sp-fee-priced");
+    priced.put(AwsCurColumns.PRODUCT_SKU, "SPSKU1");
+    priced.put(AwsCurColumns.PRICING_RATE_CODE, "SPSKU1.RATE");
+    priced.put(AwsCurColumns.PRICING_UNIT, "Hrs");
+    Map<String, String> otherFee = base("Fee", "25");
+    otherFee.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "fee");
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : normalize(List.<Object[]>of(raw(fee, null, null), raw(priced, null, null), raw(otherFee, null, null)))
+        .focus().collectAsList()) {
+      rows.put(r.getAs(ExtensionColumns.SOURCE_RECORD_ID), r);
+    }
+    Row r = rows.get("sp-fee");
+    assertThat(r.<String>getAs(FocusColumns.CHARGE_CATEGORY)).isEqualTo("Purchase");
+    assertThat(r.<String>getAs(FocusColumns.SKU_ID)).isEqualTo("ComputeSP:1yrNoUpfront");
+    assertThat(r.<String>getAs(FocusColumns.SKU_METER)).isEqualTo("ComputeSP:1yrNoUpfront");
+    assertThat(r.<String>getAs(FocusColumns.SKU_PRICE_ID))
+        .isEqualTo("ComputeSP:1yrNoUpfront@arn:aws:savingsplans::111122223333:savingsplan/sp-1");
+    assertThat(r.<BigDecimal>getAs(FocusColumns.LIST_UNIT_PRICE)).isEqualByComparingTo("4.00");
+    assertThat(r.<BigDecimal>getAs(FocusColumns.PRICING_QUANTITY)).isEqualByComparingTo("1");
+    assertThat(r.<String>getAs(FocusColumns.PRICING_UNIT)).isEqualTo("Hrs");
+    assertThat(r.<String>getAs(FocusColumns.PRICING_CATEGORY)).isEqualTo("Standard");
+    // the CUR's own SKU and rate code win
+    assertThat(rows.get("sp-fee-priced").<String>getAs(FocusColumns.SKU_ID)).isEqualTo("SPSKU1");
+    assertThat(rows.get("sp-fee-priced").<String>getAs(FocusColumns.SKU_PRICE_ID)).isEqualTo("SPSKU1.RATE");
+    // other fees are not a commitment's price: nothing is made up for them
+    assertThat(rows.get("fee").<String>getAs(FocusColumns.SKU_ID)).isNull();
+    assertThat(rows.get("fee").<String>getAs(FocusColumns.SKU_PRICE_ID)).isNull();
+  }
 }
