@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.SparkTestSession;
@@ -33,13 +34,14 @@ class AwsCur2ParquetFixtureTest {
   private static Dataset<Row> focus;
   private static PipelineRunner.Result result;
   private static Map<String, Row> byId;
+  private static Warehouse warehouse;
 
   @BeforeAll
   static void run() throws IOException {
     SparkSession spark = SparkTestSession.get();
     Path input = Cur2ParquetFixture.write(SparkTestSession.newDirectory("cur2-parquet-input"));
     Path warehouseDir = SparkTestSession.newDirectory("cur2-parquet");
-    Warehouse warehouse = new Warehouse(spark, warehouseDir.toString());
+    warehouse = new Warehouse(spark, warehouseDir.toString());
     result = new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(new JobConfig(
         warehouseDir.toString(), List.of(SourceSpec.of(SourceKind.AWS_CUR, input.toString())),
         NormalizeContext.DEFAULT_TEAM_TAG_KEYS));
@@ -57,28 +59,38 @@ class AwsCur2ParquetFixtureTest {
   }
 
   @Test
-  void billedCostIsTheBillExactlyAndReconciles() {
-    BigDecimal bill = Cur2ParquetFixture.sum("line_item_unblended_cost");
-    // 1.212 + 6 × 0 + 0.110592 + 3.703701 + 1.481475 + 12.0 + 0.87
-    assertThat(bill).isEqualByComparingTo("19.377768");
+  void billedCostIsTheBillNetOfDiscountsExactlyAndReconciles() {
+    BigDecimal gross = Cur2ParquetFixture.sum("line_item_unblended_cost");
+    // 1.212 + 6 × 0 + 0.110592 + 0.049152 + 3.703701 + 1.481475 + 12.0 + 0.87
+    assertThat(gross).isEqualByComparingTo("19.42692");
+    BigDecimal net = Cur2ParquetFixture.netBill();
+    // discounts: node −0.0606 (discount_total_discount), Nova input −0.0055296 − 0.000001 (map without a total),
+    // Nova output −0.0024576 (line_item_net_unblended_cost 0.0466944)
+    assertThat(net).isEqualByComparingTo(gross.subtract(new BigDecimal("0.0685882")))
+        .isEqualByComparingTo("19.3583318");
     assertThat(result.rowsOut()).isEqualTo(Cur2ParquetFixture.rows().size());
     assertThat(result.sources()).singleElement().satisfies(run -> {
       assertThat(run.reconciled()).isTrue();
       assertThat(run.rowsQuarantined()).isZero();
-      assertThat(run.inputTotal()).isEqualByComparingTo(bill);
+      assertThat(run.inputTotal()).isEqualByComparingTo(net);
+      assertThat(run.outputTotal()).isEqualByComparingTo(net);
     });
+    Row recorded = warehouse.read(PipelineRunsTable.TABLE_NAME).first();
+    assertThat(recorded.<BigDecimal>getAs(PipelineRunsTable.INPUT_TOTAL)).isEqualByComparingTo(net);
+    assertThat(recorded.<BigDecimal>getAs(PipelineRunsTable.OUTPUT_TOTAL)).isEqualByComparingTo(net);
     Row totals = focus.agg(sum(col(FocusColumns.BILLED_COST)), sum(col(FocusColumns.EFFECTIVE_COST)),
-        sum(col(FocusColumns.CONTRACTED_COST))).first();
-    assertThat(totals.getDecimal(0)).isEqualByComparingTo(bill);
-    assertThat(totals.getDecimal(1)).isEqualByComparingTo(bill);
-    // ContractedCost carries the discount map: node −0.0606, Nova −0.0055296 − 0.000001
-    assertThat(totals.getDecimal(2)).isEqualByComparingTo(bill.subtract(new BigDecimal("0.0661306")));
+        sum(col(FocusColumns.CONTRACTED_COST)), sum(col(FocusColumns.LIST_COST))).first();
+    assertThat(totals.getDecimal(0)).isEqualByComparingTo(net);
+    assertThat(totals.getDecimal(1)).isEqualByComparingTo(net); // on-demand usage and tax: nothing to amortize
+    assertThat(totals.getDecimal(2)).isEqualByComparingTo(net);
+    assertThat(totals.getDecimal(3)).isEqualByComparingTo(gross); // list prices stay before discounts
   }
 
   @Test
   void splitRowsShareTheNodeWithoutAddingToTheBill() {
     Row node = byId.get("node-hour");
-    assertThat(node.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("1.212");
+    assertThat(node.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("1.1514"); // net of 5 %
+    assertThat(node.<BigDecimal>getAs(FocusColumns.LIST_COST)).isEqualByComparingTo("1.212");
     assertThat(node.<String>getAs(FocusColumns.RESOURCE_ID)).isEqualTo(Cur2ParquetFixture.NODE);
     assertThat(node.<String>getAs(ExtensionColumns.TEAM)).isEqualTo("platform"); // from the cost category
     Row pods = focus.where(col(ExtensionColumns.SPLIT_PARENT_RESOURCE_ID).equalTo(Cur2ParquetFixture.NODE))
@@ -93,8 +105,9 @@ class AwsCur2ParquetFixtureTest {
     BigDecimal unused = Cur2ParquetFixture.sum("split_line_item_unused_cost");
     assertThat(pods.getDecimal(2)).isEqualByComparingTo(split).isEqualByComparingTo("0.9497884616");
     assertThat(pods.getDecimal(3)).isEqualByComparingTo(unused).isEqualByComparingTo("0.2622115383");
-    // AWS's shares are rounded doubles: they cover the node's cost up to that rounding (12 values × ½·10⁻¹⁰)
-    BigDecimal gap = node.<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST).subtract(split.add(unused));
+    // AWS's shares are rounded doubles: they cover the node's cost before discounts (the split columns are not net;
+    // AWS has net_split_cost for that) up to that rounding (12 values × ½·10⁻¹⁰)
+    BigDecimal gap = node.<BigDecimal>getAs(FocusColumns.LIST_COST).subtract(split.add(unused));
     assertThat(gap).isEqualByComparingTo("0.0000000001");
     // per team (pod tags), the shares a chargeback uses
     Map<String, BigDecimal> byTeam = new HashMap<>();
@@ -117,7 +130,14 @@ class AwsCur2ParquetFixtureTest {
     assertThat(node.<String>getAs(ExtensionColumns.DISCOUNTS))
         .isEqualTo("{\"private_rate_discount\":-0.060600000000,\"total_discount\":-0.060600000000}");
     Row nova = byId.get("nova-in");
+    assertThat(node.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("1.1514");
+    assertThat(node.<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("1.1514");
     assertThat(nova.<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("0.1050614");
+    assertThat(nova.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("0.1050614");
+    assertThat(nova.<BigDecimal>getAs(FocusColumns.LIST_COST)).isEqualByComparingTo("0.110592");
+    Row novaOut = byId.get("nova-out"); // AWS's net unblended cost
+    assertThat(novaOut.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("0.0466944");
+    assertThat(novaOut.<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("0.0466944");
     assertThat(nova.<String>getAs(ExtensionColumns.MODEL)).isEqualTo("novalite");
     assertThat(byId.get("claude-in").<String>getAs(ExtensionColumns.DISCOUNTS)).isNull();
   }

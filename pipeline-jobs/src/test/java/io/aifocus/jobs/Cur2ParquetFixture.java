@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>a g5.2xlarge EKS node (1.212/h, a private-rate discount in the {@code discount} map) and its split cost
  *       allocation: 3 pods × (vCPU, memory) rows with AWS's 9:1 CPU:memory weights, the node's unused capacity
  *       spread over the pods, all rounded to 10 decimals as AWS delivers doubles (they add up to 1.2119999999);
- *   <li>Amazon Nova Lite on Bedrock (first-party, model in the usage type) with a discount map without a total key;
+ *   <li>Amazon Nova Lite on Bedrock (first-party, model in the usage type): input tokens with a discount map without a
+ *       total key, output tokens with {@code line_item_net_unblended_cost} beside the map;
  *   <li>Claude 3.5 Sonnet sold through Bedrock as an AWS Marketplace product (input and output tokens; the usage
  *       types {@code USE1-MP:USE1_InputTokenCount-Units} name no model);
  *   <li>a Marketplace SaaS product whose usage type mentions tokens but is no model charge; a tax line.
@@ -77,6 +78,7 @@ final class Cur2ParquetFixture {
     c.put("line_item_currency_code", DataTypes.StringType);
     c.put("line_item_unblended_rate", DataTypes.StringType);
     c.put("line_item_unblended_cost", DataTypes.DoubleType);
+    c.put("line_item_net_unblended_cost", DataTypes.DoubleType);
     c.put("line_item_line_item_description", DataTypes.StringType);
     c.put("line_item_tax_type", DataTypes.StringType);
     c.put("line_item_legal_entity", DataTypes.StringType);
@@ -135,6 +137,16 @@ final class Cur2ParquetFixture {
     nova.put("resource_tags", Map.of("user_team", "support", "user_feature", "ticket-triage"));
     nova.put("discount", Map.of("private_rate_discount", "-0.0055296", "bundled_discount", "-1.0E-6"));
     rows.add(nova);
+    // its output tokens: AWS's own net figure beside the map (net wins; here they agree: 0.049152 − 0.0024576)
+    Map<String, Object> novaOut = usage("nova-out", "AmazonBedrock", "USE1-NovaLite-output-tokens", "InvokeModel",
+        "204.8", "0.00024", "0.049152", "1K tokens");
+    novaOut.put("pricing_rate_code", "R2HM6QJ4TW9XB3NK.JRTCKXETXF.6YS6EN2CT7");
+    novaOut.put("product_sku", "R2HM6QJ4TW9XB3NK");
+    novaOut.put("product", Map.of("product_name", "Amazon Bedrock", "region", "us-east-1"));
+    novaOut.put("resource_tags", Map.of("user_team", "support", "user_feature", "ticket-triage"));
+    novaOut.put("line_item_net_unblended_cost", "0.0466944");
+    novaOut.put("discount", Map.of("total_discount", "-0.0024576", "private_rate_discount", "-0.0024576"));
+    rows.add(novaOut);
     // Claude through Bedrock, billed by AWS Marketplace
     String claude = "Claude 3.5 Sonnet (Amazon Bedrock Edition)";
     rows.add(marketplace("claude-in", "b3kq9v0xw2m8z5c1r7t4y6u0p", claude, "Anthropic, PBC",
@@ -178,6 +190,34 @@ final class Cur2ParquetFixture {
     Path file = Files.createDirectories(dir.resolve("cur2")).resolve(FILE_NAME);
     Files.move(part, file);
     return file;
+  }
+
+  /**
+   * Σ of the bill net of discounts, by hand from the decimal strings (no Spark): per row the net unblended cost when
+   * given, else the unblended cost plus {@code discount_total_discount}, else the map's {@code total_discount}, else
+   * the sum of the map's values (no row of this file is a discount line item).
+   */
+  static BigDecimal netBill() {
+    BigDecimal total = BigDecimal.ZERO;
+    for (Map<String, Object> r : rows()) {
+      if (r.get("line_item_net_unblended_cost") != null) {
+        total = total.add(new BigDecimal((String) r.get("line_item_net_unblended_cost")));
+        continue;
+      }
+      BigDecimal row = new BigDecimal((String) r.get("line_item_unblended_cost"));
+      Map<?, ?> discount = (Map<?, ?>) r.get("discount");
+      if (r.get("discount_total_discount") != null) {
+        row = row.add(new BigDecimal((String) r.get("discount_total_discount")));
+      } else if (discount != null && discount.containsKey("total_discount")) {
+        row = row.add(new BigDecimal((String) discount.get("total_discount")));
+      } else if (discount != null) {
+        for (Object v : discount.values()) {
+          row = row.add(new BigDecimal((String) v));
+        }
+      }
+      total = total.add(row);
+    }
+    return total;
   }
 
   /** Σ of a double column over the rows, from the decimal strings the file was written from. */

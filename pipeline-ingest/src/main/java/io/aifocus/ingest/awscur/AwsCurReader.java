@@ -1,9 +1,16 @@
 package io.aifocus.ingest.awscur;
 
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_from_arrays;
+import static org.apache.spark.sql.functions.map_values;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.transform_values;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -20,9 +27,11 @@ import io.aifocus.ingest.CsvHeader;
 import io.aifocus.ingest.ExtraColumns;
 import io.aifocus.ingest.InputFiles;
 import io.aifocus.ingest.SparkFiles;
+import io.aifocus.ingest.Values;
 import io.aifocus.schema.source.AwsCurColumns;
 import io.aifocus.schema.source.RawColumn;
 import io.aifocus.schema.source.RawSchema;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +45,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 
@@ -53,6 +63,8 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class AwsCurReader implements SourceReader {
   private static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+  private static final DecimalType MONEY = DataTypes.createDecimalType(38, 12);
+  private static final DecimalType SUMMAND = DataTypes.createDecimalType(37, 12);
 
   private final RawSchema schema = RawSchema.load(SourceKind.AWS_CUR.id());
   private final Set<String> scalarNames =
@@ -82,9 +94,38 @@ public final class AwsCurReader implements SourceReader {
         kind(),
         all,
         files,
-        io.aifocus.ingest.Values.decimal(col(AwsCurColumns.LINE_ITEM_UNBLENDED_COST)),
+        netBilledAmount(),
         io.aifocus.ingest.Values.timestamp(col(AwsCurColumns.BILL_BILLING_PERIOD_START_DATE)),
         unknown);
+  }
+
+  /**
+   * The reconciliation amount of a row, the bill net of discounts (docs/sources/aws-cur.md "Discounts"), parsed
+   * here independently of the normalizer: {@code line_item_net_unblended_cost} when present; else the unblended
+   * cost plus the row's discount total ({@code discount_total_discount}, else the {@code discount} map's {@code
+   * total_discount}, else the sum of the map's numeric values), never on discount line items; else the unblended
+   * cost.
+   */
+  static Column netBilledAmount() {
+    Column gross = Values.decimal(col(AwsCurColumns.LINE_ITEM_UNBLENDED_COST));
+    Column net = Values.decimal(col(AwsCurColumns.LINE_ITEM_NET_UNBLENDED_COST));
+    Column type = col(AwsCurColumns.LINE_ITEM_LINE_ITEM_TYPE);
+    // null without a type; an untrimmed value is no known type (the row is quarantined as such)
+    Column discountLine = when(Values.text(type).isNotNull(),
+        type.cast(DataTypes.StringType).isin(AwsCurColumns.DISCOUNT_LINE_ITEM_TYPES.toArray()));
+    Column map = col(AwsCurColumns.DISCOUNT);
+    Column amounts = map_filter(transform_values(map, (k, v) -> Values.decimal(v)), (k, v) -> v.isNotNull());
+    Column mapSum = when(size(amounts).gt(0),
+        aggregate(map_values(amounts), lit(BigDecimal.ZERO).cast(MONEY), (acc, v) -> exactSum(acc, v)));
+    Column total = coalesce(Values.decimal(col(AwsCurColumns.DISCOUNT_TOTAL_DISCOUNT)),
+        element_at(amounts, lit(AwsCurColumns.DISCOUNT_TOTAL_KEY)), mapSum);
+    Column netted = when(discountLine.unary_$bang(), exactSum(gross, total)); // like the normalizer: no type, no netting
+    return coalesce(net, netted, gross);
+  }
+
+  /** a + b at scale 12 without Spark's precision-loss rounding of two DECIMAL(38,12). */
+  private static Column exactSum(Column a, Column b) {
+    return a.cast(SUMMAND).plus(b.cast(SUMMAND)).cast(MONEY);
   }
 
   private Optional<Dataset<Row>> readFile(

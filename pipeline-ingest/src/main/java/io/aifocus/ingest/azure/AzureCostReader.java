@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.size;
@@ -51,7 +54,8 @@ import org.apache.spark.sql.types.StructField;
  * spellings; actual or amortized; CSV(.gz) or Parquet) into the canonical layout of {@code sources/azure-cost.yaml}.
  *
  * <p>Traps handled here: UTF-8 BOM and CRLF (CsvHeader, Spark's line reader); header spellings and localized headers
- * ({@link AzureHeaders}); dates as {@code MM/dd/yyyy}, {@code M/d/yyyy}, {@code yyyy-MM-dd} or ISO date-times,
+ * ({@link AzureHeaders}); dates as {@code MM/dd/yyyy}, {@code M/d/yyyy} (day first, {@code dd/MM/yyyy}, in a file
+ * where a first field exceeds 12), {@code yyyy-MM-dd} or ISO date-times,
  * rewritten to {@code yyyy-MM-dd} (unparsable values are kept for the normalizer to quarantine); {@code Tags} and
  * {@code AdditionalInfo} JSON without the outer braces (wrapped).
  *
@@ -71,6 +75,8 @@ public final class AzureCostReader implements SourceReader {
   public static final String DATASET_OPTION = "dataset";
 
   private static final Set<String> COMMITMENT_MODELS = Set.of("reservation", "savingsplan");
+  /** A slash date ({@code 1/31/2024}, {@code 31/01/2024}); group 1 is its first field. */
+  private static final String SLASH_DATE = "^(\\d{1,2})/\\d{1,2}/\\d{4}$";
 
   private final RawSchema schema = RawSchema.load(SourceKind.AZURE_COST.id());
   private final AzureHeaders headers = new AzureHeaders(schema);
@@ -191,6 +197,9 @@ public final class AzureCostReader implements SourceReader {
     String dataset = dataset(file, declared);
     String agreement = agreement(sourceOf.keySet());
 
+    boolean dayFirst = dayFirst(df, schema.columns().stream()
+        .filter(c -> c.type().equals("timestamp") && sourceOf.containsKey(c.name()))
+        .map(c -> sourceOf.get(c.name())).toList());
     List<Column> out = new ArrayList<>();
     for (RawColumn column : schema.columns()) {
       String source = sourceOf.get(column.name());
@@ -199,7 +208,7 @@ public final class AzureCostReader implements SourceReader {
               ? lit(null).cast(DataTypes.StringType)
               : col(SparkFiles.quote(source)).cast(DataTypes.StringType);
       if (column.type().equals("timestamp")) {
-        value = isoDate(value);
+        value = isoDate(value, dayFirst);
       } else if (column.name().equals(AzureCostColumns.TAGS)
           || column.name().equals(AzureCostColumns.ADDITIONAL_INFO)) {
         value = jsonObject(value);
@@ -219,12 +228,31 @@ public final class AzureCostReader implements SourceReader {
   }
 
   /**
-   * {@code yyyy-MM-dd} from {@code M/d/yyyy} (US, as EA and c360 CSVs write it), {@code yyyy-MM-dd} or an ISO
-   * date-time; the raw value when none parses (the normalizer quarantines it). Azure dates are days.
+   * Whether the file writes slash dates day first ({@code 31/01/2024}, some locales): true when any slash date in its
+   * date columns has a first field above 12. One aggregation over the file's date columns; a file whose slash dates
+   * are all ambiguous ({@code 01/02/2024}) keeps Azure's default, month first.
    */
-  static Column isoDate(Column raw) {
+  static boolean dayFirst(Dataset<Row> df, List<String> dateColumns) {
+    if (dateColumns.isEmpty()) {
+      return false;
+    }
+    Column[] firsts = dateColumns.stream().map(name -> {
+      Column s = trim(col(SparkFiles.quote(name)).cast(DataTypes.StringType));
+      return when(s.rlike(SLASH_DATE), regexp_extract(s, SLASH_DATE, 1).cast(DataTypes.IntegerType));
+    }).toArray(Column[]::new);
+    Row max = df.agg(max(firsts.length == 1 ? firsts[0] : greatest(firsts))).first();
+    return !max.isNullAt(0) && max.getInt(0) > 12;
+  }
+
+  /**
+   * {@code yyyy-MM-dd} from {@code M/d/yyyy} (US, as EA and c360 CSVs write it; {@code d/M/yyyy} in a day-first
+   * file), {@code yyyy-MM-dd} or an ISO date-time; the raw value when none parses (the normalizer quarantines it).
+   * Azure dates are days.
+   */
+  static Column isoDate(Column raw, boolean dayFirst) {
     Column s = trim(raw);
-    Column parsed = coalesce(try_to_timestamp(s, lit("M/d/yyyy")), s.try_cast(DataTypes.TimestampType));
+    Column parsed = coalesce(try_to_timestamp(s, lit(dayFirst ? "d/M/yyyy" : "M/d/yyyy")),
+        s.try_cast(DataTypes.TimestampType));
     return when(parsed.isNotNull(), date_format(parsed, "yyyy-MM-dd")).otherwise(raw);
   }
 

@@ -49,7 +49,7 @@ final class AzureHeaders {
           "resourcelocationnormalized", "previousinvoiceid", "resellername", "resellermpnid", "serviceperiodenddate",
           "serviceperiodstartdate", "publisherid", "location", "costinusd", "paygcostinusd", "exchangeratedate",
           "provider", "partnertenantid", "partnerid", "customertenantid", "customername", "meterresourceid",
-          "servicename", "servicetier", "resourcetype", "consumedunit", "billingmonth", "departmentname",
+          "servicename", "servicetier", "consumedunit", "billingmonth", "departmentname",
           "chargeid", "unitofmeasureid");
 
   private final Map<String, String> canonicalByLower = new LinkedHashMap<>();

@@ -76,7 +76,7 @@ public final class AwsCurNormalizer implements Normalizer {
     Column type = Parse.text(col(LINE_ITEM_LINE_ITEM_TYPE));
     LineItemTypes types = new LineItemTypes(type);
 
-    Column billed = Parse.decimal(col(LINE_ITEM_UNBLENDED_COST));
+    Column gross = Parse.decimal(col(LINE_ITEM_UNBLENDED_COST));
     Column usageAmount = Parse.decimal(col(LINE_ITEM_USAGE_AMOUNT));
     Column unblendedRate = Parse.decimal(col(LINE_ITEM_UNBLENDED_RATE));
     Column netRate = Parse.decimal(col(LINE_ITEM_NET_UNBLENDED_RATE));
@@ -104,18 +104,21 @@ public final class AwsCurNormalizer implements Normalizer {
     Column legalEntity = Parse.text(col(LINE_ITEM_LEGAL_ENTITY));
     Column currency = Parse.text(col(LINE_ITEM_CURRENCY_CODE));
 
-    FocusRow row = new FocusRow();
-    row.set(BILLED_COST, billed);
-    row.set(EFFECTIVE_COST, effectiveCost(types, billed, riEffective, riUnusedUpfront, riUnusedRecurring,
-        spEffective, spTotal, spUsed, riArn, zero));
-    row.set(LIST_COST, coalesce(publicCost, billed));
     // CUR 2.0 discount map: the row's own discounts when AWS does not deliver them as discount line items
     // (the two shapes are alternatives). Never read on a discount line item, so a discount is never counted twice.
     Column discountMap = when(types.isDiscount().unary_$bang(), Discounts.amounts(col(AwsCurColumns.DISCOUNT)));
     Column discountTotal = when(types.isDiscount().unary_$bang(),
         Discounts.total(Parse.decimal(col(DISCOUNT_TOTAL_DISCOUNT)), discountMap));
-    row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero))
-        .otherwise(coalesce(netCost, Discounts.exactSum(billed, discountTotal), billed)));
+    // the bill net of discounts (docs/sources/aws-cur.md "Discounts"): the reader's reconciliation amount is the
+    // same per row, computed on its own
+    Column billed = Discounts.net(gross, netCost, discountTotal);
+
+    FocusRow row = new FocusRow();
+    row.set(BILLED_COST, billed);
+    row.set(EFFECTIVE_COST, effectiveCost(types, billed, riEffective, riUnusedUpfront, riUnusedRecurring,
+        spEffective, spTotal, spUsed, riArn, zero));
+    row.set(LIST_COST, coalesce(publicCost, gross));
+    row.set(CONTRACTED_COST, when(types.coveredByReservation(), coalesce(publicCost, zero)).otherwise(billed));
     row.set(BILLING_CURRENCY, currency);
     row.set(io.aifocus.schema.FocusColumns.PRICING_CURRENCY, currency);
     row.set(BILLING_ACCOUNT_ID, Parse.text(col(BILL_PAYER_ACCOUNT_ID)));
@@ -224,7 +227,7 @@ public final class AwsCurNormalizer implements Normalizer {
     // bought for the charge period / SP commitment billed for it.
     Column isPurchase = types.chargeCategory().equalTo(lit("Purchase"));
     Column usedQuantity = when(commitmentId.isNotNull().and(priced).and(isUsage.or(isPurchase)),
-        when(isRi, usageAmount).when(isUsage, spEffective).otherwise(billed));
+        when(isRi, usageAmount).when(isUsage, spEffective).otherwise(gross));
     row.set(COMMITMENT_DISCOUNT_QUANTITY, usedQuantity);
     row.set(COMMITMENT_DISCOUNT_UNIT, when(usedQuantity.isNotNull(),
         when(isRi, pricingUnit).otherwise(currency)));

@@ -49,6 +49,15 @@ final class Discounts {
         when(amounts.isNotNull(), sum));
   }
 
+  /**
+   * The row's billed amount net of discounts: {@code line_item_net_unblended_cost} when present (AWS's own net
+   * figure; on discount line items it is 0, their discount being inside the other rows' net cost), else the
+   * unblended cost plus the discount total (null on discount line items, see the caller), else the unblended cost.
+   */
+  static Column net(Column gross, Column netCost, Column discountTotal) {
+    return coalesce(netCost, exactSum(gross, discountTotal), gross);
+  }
+
   /** a + b without Spark's precision-loss rounding (two DECIMAL(38,12) would add to scale 11). */
   static Column exactSum(Column a, Column b) {
     return a.cast(SUMMAND).plus(b.cast(SUMMAND)).cast(Parse.MONEY);

@@ -3,6 +3,7 @@ package io.aifocus.normalize.awscur;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.aifocus.schema.source.AwsCurColumns;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
@@ -16,8 +17,7 @@ final class LineItemTypes {
       List.of("Credit", "Refund", "BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount",
           "DistributorDiscount", "EdpDiscount");
   /** Discount line items: they carry a discount as their own (negative) cost. */
-  static final List<String> DISCOUNT =
-      List.of("BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount", "DistributorDiscount", "EdpDiscount");
+  static final List<String> DISCOUNT = AwsCurColumns.DISCOUNT_LINE_ITEM_TYPES;
   static final List<String> KNOWN = concat(USAGE, PURCHASE, CREDIT, List.of("Tax"));
 
   private final Column type;

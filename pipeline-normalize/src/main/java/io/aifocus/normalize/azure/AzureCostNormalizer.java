@@ -1,17 +1,20 @@
 package io.aifocus.normalize.azure;
 
+import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.trim;
@@ -75,6 +78,8 @@ public final class AzureCostNormalizer implements Normalizer {
   static final String OTHER_CATEGORY = "Other";
   static final String OTHER_SUBCATEGORY = "Other (Other)";
 
+  /** After the last {@code /providers/} of an ARM id (any case), without trailing slashes: group 1. */
+  private static final String ARM_PROVIDER = "(?i)/providers/(?!.*/providers/)(.+?)/*$";
   private static final String UNIT = "_aif_azure_unit";
   private static final String SERVICE = "_aif_azure_service";
   private static final String REGION = "_aif_azure_region";
@@ -286,6 +291,8 @@ public final class AzureCostNormalizer implements Normalizer {
     row.set(FocusColumns.AVAILABILITY_ZONE, text(AzureCostColumns.AVAILABILITY_ZONE));
     Column resourceId = text(AzureCostColumns.RESOURCE_ID);
     row.set(FocusColumns.RESOURCE_ID, resourceId);
+    row.set(FocusColumns.RESOURCE_TYPE, when(resourceId.isNotNull(),
+        coalesce(armResourceType(resourceId), text(AzureCostColumns.RESOURCE_TYPE))));
     Column lastSegment = regexp_extract(coalesce(resourceId, lit("")), "([^/]+)/*$", 1);
     // Microsoft's guide: EA has ResourceName; MCA takes the last segment of the ARM id
     row.set(
@@ -320,6 +327,22 @@ public final class AzureCostNormalizer implements Normalizer {
     }
     return rejections.split(
         kind(), withLookups(input.rows()), row.columns(), rawColumns, input.billedAmount(), input.billingPeriodStart());
+  }
+
+  /**
+   * The ARM resource type of a resource id: the provider namespace and the type segments after the last
+   * {@code /providers/} ({@code .../providers/Microsoft.Compute/virtualMachines/vm-1} → {@code
+   * Microsoft.Compute/virtualMachines}; nested {@code .../providers/Microsoft.Sql/servers/s1/databases/db1} → {@code
+   * Microsoft.Sql/servers/databases}; an extension resource takes its own provider); null for an id without a
+   * provider segment and a type (a subscription, a resource group, a classic name).
+   */
+  static Column armResourceType(Column resourceId) {
+    Column rest = regexp_extract(resourceId, ARM_PROVIDER, 1);
+    Column parts = split(rest, "/");
+    // segment 0 is the namespace, then type/name pairs: the types are the odd segments
+    Column types = filter(parts, (part, i) -> i.mod(2).equalTo(1));
+    return when(size(parts).geq(2).and(rest.notEqual(lit(""))),
+        concat_ws("/", element_at(parts, 1), array_join(types, "/")));
   }
 
   /**

@@ -179,7 +179,7 @@ class AwsCurNormalizerTest {
   }
 
   @Test
-  void discountMapFeedsContractedCostAndIsNeverReadOnDiscountLineItems() {
+  void discountMapIsNettedIntoTheCostsAndNeverReadOnDiscountLineItems() {
     Map<String, String> usage = base("Usage", "2.5");
     usage.put(AwsCurColumns.IDENTITY_LINE_ITEM_ID, "usage");
     Map<String, String> perTypeOnly = base("Usage", "1.0");
@@ -204,17 +204,20 @@ class AwsCurNormalizerTest {
     for (Row r : result.focus().collectAsList()) {
       rows.put(r.getAs(ExtensionColumns.SOURCE_RECORD_ID), r);
     }
-    // BilledCost and EffectiveCost stay the line's unblended cost; ContractedCost = unblended + the total
-    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("2.5");
-    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("2.5");
+    // BilledCost, EffectiveCost and ContractedCost = unblended + the total; ListCost stays gross
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("2.2125");
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.EFFECTIVE_COST)).isEqualByComparingTo("2.2125");
     assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("2.2125");
+    assertThat(rows.get("usage").<BigDecimal>getAs(FocusColumns.LIST_COST)).isEqualByComparingTo("2.5");
     assertThat(rows.get("usage").<String>getAs(ExtensionColumns.DISCOUNTS)).isEqualTo(
         "{\"bundled_discount\":-0.037500000000,\"private_rate_discount\":-0.250000000000,"
             + "\"total_discount\":-0.287500000000}");
     // without a total key, the per-type amounts are summed (exactly, scientific notation included)
     assertThat(rows.get("per-type").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("0.9499");
+    assertThat(rows.get("per-type").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("0.9499");
     // AWS's own net cost wins over the map
     assertThat(rows.get("net").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("3.7");
+    assertThat(rows.get("net").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("3.7");
     // a discount line item already is the discount: its map is ignored
     Row line = rows.get("discount-line");
     assertThat(line.<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("-0.3");
@@ -223,6 +226,7 @@ class AwsCurNormalizerTest {
     assertThat(line.<String>getAs(FocusColumns.CHARGE_CATEGORY)).isEqualTo("Credit");
     // the scalar discount_total_discount column, added at 12 decimals without rounding
     assertThat(rows.get("scalar").<BigDecimal>getAs(FocusColumns.CONTRACTED_COST)).isEqualByComparingTo("8.999999999999");
+    assertThat(rows.get("scalar").<BigDecimal>getAs(FocusColumns.BILLED_COST)).isEqualByComparingTo("8.999999999999");
     assertThat(rows.get("scalar").<String>getAs(ExtensionColumns.DISCOUNTS)).isNull();
   }
 

@@ -1,5 +1,7 @@
 package io.aifocus.schema.source;
 
+import java.util.List;
+
 /** Canonical (CUR 2.0) column names of the aws-cur raw schema; see sources/aws-cur.yaml. */
 public final class AwsCurColumns {
   public static final String IDENTITY_LINE_ITEM_ID = "identity_line_item_id";
@@ -71,6 +73,12 @@ public final class AwsCurColumns {
   public static final String DISCOUNT = "discount";
   /** Key of the {@code discount} map holding the sum of the row's discounts. */
   public static final String DISCOUNT_TOTAL_KEY = "total_discount";
+  /**
+   * Values of {@code line_item_line_item_type} of discount line items: they are a discount themselves, so the
+   * {@code discount} map is never netted into their cost (reader reconciliation and normalizer agree on this list).
+   */
+  public static final List<String> DISCOUNT_LINE_ITEM_TYPES = List.of(
+      "BundledDiscount", "Discount", "PrivateRateDiscount", "SppDiscount", "DistributorDiscount", "EdpDiscount");
 
   private AwsCurColumns() {}
 }

@@ -30,6 +30,7 @@ public final class AzureCostColumns {
   public static final String RESOURCE_GROUP = "ResourceGroup";
   public static final String RESOURCE_ID = "ResourceId";
   public static final String RESOURCE_NAME = "ResourceName";
+  public static final String RESOURCE_TYPE = "ResourceType";
   public static final String RESOURCE_LOCATION = "ResourceLocation";
   public static final String AVAILABILITY_ZONE = "AvailabilityZone";
   public static final String CONSUMED_SERVICE = "ConsumedService";
