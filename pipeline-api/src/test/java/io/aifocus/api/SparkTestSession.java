@@ -9,8 +9,12 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one SparkSession of a test JVM: local[2], UI off, loopback, two shuffle partitions, UTC, Delta on.
- * The first Delta operation in a JVM costs ~20 s of warm-up, so every test class shares this session.
+ * The one SparkSession of a test JVM: local[2], UI off, loopback, UTC, Delta on. The first Delta operation in a JVM
+ * costs ~20 s of warm-up, so every test class shares this session (the CLI commands reuse it unchanged).
+ *
+ * <p>Test inputs are tiny, so the session is set for few tasks and no re-planning (docs/benchmarks.md "Test-suite
+ * time"): one shuffle partition, one partition for Delta's snapshot state, adaptive query execution off (with it,
+ * every shuffle stage is its own Spark job). File statistics, checkpoints and everything else stay as in production.
  */
 public final class SparkTestSession {
   private static SparkSession session;
@@ -32,9 +36,10 @@ public final class SparkTestSession {
               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.ui.enabled", "false")
-              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.sql.shuffle.partitions", "1")
               .config("spark.default.parallelism", "2")
-              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .config("spark.databricks.delta.snapshotPartitions", "1")
+              .config("spark.sql.adaptive.enabled", "false")
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.datetime.java8API.enabled", "true")
               .config("spark.sql.csv.parser.columnPruning.enabled", "false")

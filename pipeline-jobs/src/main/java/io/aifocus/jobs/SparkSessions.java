@@ -3,7 +3,10 @@ package io.aifocus.jobs;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the SparkSession of a CLI run: Delta on, UTC, Java 8 time API; local mode unless told otherwise. */
+/**
+ * Builds the SparkSession of a CLI run: Delta on, UTC, Java 8 time API; local mode unless told otherwise. A session
+ * already running in the JVM is returned unchanged.
+ */
 final class SparkSessions {
   static final String DEFAULT_MASTER = "local[*]";
 
@@ -13,6 +16,16 @@ final class SparkSessions {
    * @param master null to keep what spark-submit set (or local mode when nothing was set)
    */
   static SparkSession create(String master) {
+    // a session already running in this JVM (the shared session of the tests, an embedding application) is used as
+    // it is: getOrCreate would otherwise set the builder's SQL options on it (shuffle partitions, ...) and change it
+    // for everything else that session runs
+    scala.Option<SparkSession> running = SparkSession.getActiveSession();
+    if (running.isEmpty()) {
+      running = SparkSession.getDefaultSession();
+    }
+    if (running.isDefined() && !running.get().sparkContext().isStopped()) {
+      return running.get();
+    }
     SparkConf conf = new SparkConf(true);
     SparkSession.Builder builder = SparkSession.builder().appName("aifocus");
     if (master != null) {
