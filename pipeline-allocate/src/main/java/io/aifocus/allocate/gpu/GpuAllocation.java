@@ -247,6 +247,9 @@ public final class GpuAllocation {
     return pricedOrigins(nodes, price(nodes, pricing, s, true).prices(), s, context, sourceFile);
   }
 
+  /** SkuMeter of a priced node-hour origin (FOCUS: SkuMeter should be set when SkuId is). */
+  static final String SKU_METER = "GPU Node Hours";
+
   /** Origin rows of priced node-hours (node-prices or the cost model), in table layout plus the origin keys. */
   static Dataset<Row> pricedOrigins(Dataset<Row> nodes, Dataset<Row> prices, GpuClusterSettings s, NormalizeContext context, String sourceFile) {
     Dataset<Row> n = nodes.join(prices, new String[] {NODE, "_gpus"});
@@ -293,6 +296,7 @@ public final class GpuAllocation {
     row.put(FocusColumns.SUB_ACCOUNT_ID, lit(s.cluster()));
     row.put(FocusColumns.SUB_ACCOUNT_NAME, lit(s.cluster()));
     row.put(FocusColumns.SKU_ID, skuId);
+    row.put(FocusColumns.SKU_METER, lit(SKU_METER));
     row.put(FocusColumns.SKU_PRICE_ID, concat(skuId, lit("@"), col("_hourly").cast(DataTypes.createDecimalType(38, 6)).cast(DataTypes.StringType)));
     row.put(FocusColumns.TAGS, to_json(sorted(map_concat(map(lit(TAG_PREFIX + "cluster"), lit(s.cluster())),
         coalesce(transform_keys(map_filter(col("_node_labels"), (key, v) -> key.startsWith("label_")), (key, v) -> key.substr(7, 1000)),
