@@ -21,8 +21,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slash dates are read per file: day first ({@code dd/MM/yyyy}) when a first field exceeds 12, else month first
- * (Azure's default). Two files of one source, one of each kind.
+ * Slash dates are read per row: day first ({@code dd/MM/yyyy}) when a first field of the row exceeds 12 (every row
+ * of a day-first export: its BillingPeriodEndDate is the month's last day), else month first (Azure's default). Two
+ * files of one source, one of each kind.
  */
 class AzureCostDayFirstDatesTest {
   private static final String HEADER = "BillingAccountId,BillingPeriodStartDate,BillingPeriodEndDate,Date,ChargeType,"

@@ -6,9 +6,7 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -54,7 +52,7 @@ import org.apache.spark.sql.types.StructField;
  * spellings; actual or amortized; CSV(.gz) or Parquet) into the canonical layout of {@code sources/azure-cost.yaml}.
  *
  * <p>Traps handled here: UTF-8 BOM and CRLF (CsvHeader, Spark's line reader); header spellings and localized headers
- * ({@link AzureHeaders}); dates as {@code MM/dd/yyyy}, {@code M/d/yyyy} (day first, {@code dd/MM/yyyy}, in a file
+ * ({@link AzureHeaders}); dates as {@code MM/dd/yyyy}, {@code M/d/yyyy} (day first, {@code dd/MM/yyyy}, on a row
  * where a first field exceeds 12), {@code yyyy-MM-dd} or ISO date-times,
  * rewritten to {@code yyyy-MM-dd} (unparsable values are kept for the normalizer to quarantine); {@code Tags} and
  * {@code AdditionalInfo} JSON without the outer braces (wrapped).
@@ -197,7 +195,7 @@ public final class AzureCostReader implements SourceReader {
     String dataset = dataset(file, declared);
     String agreement = agreement(sourceOf.keySet());
 
-    boolean dayFirst = dayFirst(df, schema.columns().stream()
+    Column dayFirst = dayFirst(schema.columns().stream()
         .filter(c -> c.type().equals("timestamp") && sourceOf.containsKey(c.name()))
         .map(c -> sourceOf.get(c.name())).toList());
     List<Column> out = new ArrayList<>();
@@ -228,31 +226,31 @@ public final class AzureCostReader implements SourceReader {
   }
 
   /**
-   * Whether the file writes slash dates day first ({@code 31/01/2024}, some locales): true when any slash date in its
-   * date columns has a first field above 12. One aggregation over the file's date columns; a file whose slash dates
-   * are all ambiguous ({@code 01/02/2024}) keeps Azure's default, month first.
+   * Whether a row writes its slash dates day first ({@code 31/01/2024}, some locales): true when any of its slash
+   * dates has a first field above 12. Per row and lazy (no extra pass over the file): every row carries the required
+   * BillingPeriodEndDate, the last day of a month (28 to 31), so each row of a day-first export shows its order
+   * itself, and a row of a month-first export never has a first field above 12 (Azure's default, month first, then
+   * holds for ambiguous dates such as {@code 01/02/2024}).
    */
-  static boolean dayFirst(Dataset<Row> df, List<String> dateColumns) {
-    if (dateColumns.isEmpty()) {
-      return false;
-    }
-    Column[] firsts = dateColumns.stream().map(name -> {
+  static Column dayFirst(List<String> dateColumns) {
+    Column any = lit(false);
+    for (String name : dateColumns) {
       Column s = trim(col(SparkFiles.quote(name)).cast(DataTypes.StringType));
-      return when(s.rlike(SLASH_DATE), regexp_extract(s, SLASH_DATE, 1).cast(DataTypes.IntegerType));
-    }).toArray(Column[]::new);
-    Row max = df.agg(max(firsts.length == 1 ? firsts[0] : greatest(firsts))).first();
-    return !max.isNullAt(0) && max.getInt(0) > 12;
+      any = any.or(coalesce(s.rlike(SLASH_DATE).and(regexp_extract(s, SLASH_DATE, 1).cast(DataTypes.IntegerType).gt(12)),
+          lit(false)));
+    }
+    return any;
   }
 
   /**
-   * {@code yyyy-MM-dd} from {@code M/d/yyyy} (US, as EA and c360 CSVs write it; {@code d/M/yyyy} in a day-first
-   * file), {@code yyyy-MM-dd} or an ISO date-time; the raw value when none parses (the normalizer quarantines it).
+   * {@code yyyy-MM-dd} from {@code M/d/yyyy} (US, as EA and c360 CSVs write it; {@code d/M/yyyy} on a day-first
+   * row), {@code yyyy-MM-dd} or an ISO date-time; the raw value when none parses (the normalizer quarantines it).
    * Azure dates are days.
    */
-  static Column isoDate(Column raw, boolean dayFirst) {
+  static Column isoDate(Column raw, Column dayFirst) {
     Column s = trim(raw);
-    Column parsed = coalesce(try_to_timestamp(s, lit(dayFirst ? "d/M/yyyy" : "M/d/yyyy")),
-        s.try_cast(DataTypes.TimestampType));
+    Column slash = when(dayFirst, try_to_timestamp(s, lit("d/M/yyyy"))).otherwise(try_to_timestamp(s, lit("M/d/yyyy")));
+    Column parsed = coalesce(slash, s.try_cast(DataTypes.TimestampType));
     return when(parsed.isNotNull(), date_format(parsed, "yyyy-MM-dd")).otherwise(raw);
   }
 
