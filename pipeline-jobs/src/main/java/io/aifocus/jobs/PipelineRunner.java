@@ -18,6 +18,7 @@ import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.pricing.PriceBook;
+import io.aifocus.ingest.InputFiles;
 import java.nio.file.Path;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
@@ -44,6 +45,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.Join;
+import org.apache.spark.sql.catalyst.plans.logical.RepartitionOperation;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -265,18 +271,26 @@ final class PipelineRunner {
     SourceSpec read = staged == null ? spec : staged.localSpec();
     stage(kind, "read (list, header, schema)");
     RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
-    // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows): parse the input
-    // once and keep it until both outputs are materialized (docs/benchmarks.md, "read the input once").
-    Dataset<Row> parsedInput = loaded.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows). Text inputs
+    // (CSV, JSON) are parsed once and kept until the outputs are written; Parquet is read again instead, which
+    // costs less than keeping (and at 10M rows spilling) every parsed row (docs/benchmarks.md).
+    boolean keepParsed = !parquetOnly(loaded.files());
+    Dataset<Row> parsedInput = keepParsed ? loaded.rows().persist(StorageLevel.MEMORY_AND_DISK()) : loaded.rows();
     try {
-      return runSource(spec, staged, context, scope, fx, loaded, parsedInput);
+      return runSource(spec, staged, context, scope, fx, loaded, keepParsed);
     } finally {
-      parsedInput.unpersist(false);
+      if (keepParsed) {
+        parsedInput.unpersist(false);
+      }
     }
   }
 
+  private static boolean parquetOnly(List<String> files) {
+    return !files.isEmpty() && files.stream().allMatch(f -> InputFiles.formatOf(f) == InputFiles.Format.PARQUET);
+  }
+
   private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope,
-      FxRates fx, RawInput loaded, Dataset<Row> parsedInput) {
+      FxRates fx, RawInput loaded, boolean keepParsed) {
     String kind = spec.kind().id();
     RawInput raw = scope.apply(staged == null ? loaded : staged.restore(loaded));
     progress.stage("%s: reading %d file(s) from %s", kind, raw.files().size(), spec.path());
@@ -288,7 +302,7 @@ final class PipelineRunner {
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
     Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
     long outOfScope = 0;
-    stage(kind, "input totals (read + parse + cache)");
+    stage(kind, keepParsed ? "input totals (read + parse + cache)" : "input totals (read + parse)");
     for (Row r : loaded.rows()
         .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
         .groupBy(col("p"))
@@ -311,20 +325,23 @@ final class PipelineRunner {
 
     stage(kind, "normalize + output totals");
     NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
-    // constant-currency conversion: one place for every source, after normalization, before the write
-    Dataset<Row> focus = fx.apply(result.focus()).persist(StorageLevel.MEMORY_AND_DISK());
+    // constant-currency conversion: one place for every source, after normalization, before the write.
+    // A normalizer that projects row by row is computed twice (the totals read a few of its columns, the write
+    // all of them), which costs less than keeping every normalized row; one that aggregates or joins is kept.
+    Dataset<Row> converted = fx.apply(result.focus());
+    boolean keepFocus = shuffles(converted);
+    Dataset<Row> focus = keepFocus ? converted.persist(StorageLevel.MEMORY_AND_DISK()) : converted;
     Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<Optional<Instant>, Object[]> out = aggregateFocus(focus);
-      Map<Optional<Instant>, Object[]> bad =
-          aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
+      FocusTotals totals = FocusTotals.of(focus);
+      Map<Optional<Instant>, Object[]> out = totals.perPeriod();
       Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
       withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
-      // both outputs are cached in full now (the aggregations read every partition): the parsed input can go
-      parsedInput.unpersist(false);
-      stage(kind, "write focus");
-      writeFocus(spec, focus);
+      stage(kind, keepFocus ? "write focus" : "normalize + write focus");
+      writeFocus(spec, focus, totals.scopes());
       stage(kind, "write quarantine");
+      Map<Optional<Instant>, Object[]> bad =
+          aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       writeQuarantine(spec, context, quarantine, raw.files(), scope);
       stage(kind, "reconcile");
       progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
@@ -359,9 +376,17 @@ final class PipelineRunner {
       }
       return runs;
     } finally {
-      focus.unpersist();
+      if (keepFocus) {
+        focus.unpersist();
+      }
       quarantine.unpersist();
     }
+  }
+
+  /** Whether computing {@code rows} needs a shuffle: an aggregation, window, join or sort in its plan. */
+  private static boolean shuffles(Dataset<Row> rows) {
+    return rows.queryExecution().optimizedPlan().find(node -> node instanceof Aggregate || node instanceof Window
+        || node instanceof Join || node instanceof Sort || node instanceof RepartitionOperation).isDefined();
   }
 
   /** The spec with the {@code price-book} option the reader needs to price raw rows like the normalizer. */
@@ -375,22 +400,31 @@ final class PipelineRunner {
   }
 
   /**
-   * Accepted rows per billing period: source records (Σ x_SourceRecords; 1 for a row without it), BilledCost
-   * total, rows whose BilledCost is null, FOCUS rows.
+   * The accepted rows' totals per billing account and billing period, in one pass that reads only the columns
+   * it sums: the scopes the write replaces, and per period the source records (Σ x_SourceRecords; 1 for a row
+   * without it), BilledCost total, rows whose BilledCost is null and FOCUS rows. The post-write check
+   * ({@link #checkWrittenRows}) then counts what landed.
    */
-  private static Map<Optional<Instant>, Object[]> aggregateFocus(Dataset<Row> focus) {
-    Map<Optional<Instant>, Object[]> out = new LinkedHashMap<>();
-    for (Row r : focus.groupBy(col(FocusColumns.BILLING_PERIOD_START))
-        .agg(sum(coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)).cast("long")),
-            coalesce(sum(col(FocusColumns.BILLED_COST)), lit(BigDecimal.ZERO)),
-            sum(when(col(FocusColumns.BILLED_COST).isNull(), coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)))
-                .otherwise(0)).cast("long"),
-            count(lit(1)))
-        .collectAsList()) {
-      Optional<Instant> p = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
-      out.put(p, new Object[] {r.getLong(1), r.getDecimal(2).setScale(12), r.isNullAt(3) ? 0L : r.getLong(3), r.getLong(4)});
+  record FocusTotals(List<Row> scopes, Map<Optional<Instant>, Object[]> perPeriod) {
+    static FocusTotals of(Dataset<Row> focus) {
+      List<Row> scopes = focus.groupBy(col(FocusColumns.BILLING_ACCOUNT_ID), col(FocusColumns.BILLING_PERIOD_START))
+          .agg(sum(coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)).cast("long")),
+              coalesce(sum(col(FocusColumns.BILLED_COST)), lit(BigDecimal.ZERO)),
+              sum(when(col(FocusColumns.BILLED_COST).isNull(), coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)))
+                  .otherwise(0)).cast("long"),
+              count(lit(1)))
+          .collectAsList();
+      Map<Optional<Instant>, Object[]> out = new LinkedHashMap<>();
+      for (Row r : scopes) {
+        Optional<Instant> p = Optional.ofNullable(r.isNullAt(1) ? null : (Instant) r.get(1));
+        Object[] sums = out.computeIfAbsent(p, k -> new Object[] {0L, BigDecimal.ZERO.setScale(12), 0L, 0L});
+        sums[0] = (long) sums[0] + r.getLong(2);
+        sums[1] = ((BigDecimal) sums[1]).add(r.getDecimal(3)).setScale(12);
+        sums[2] = (long) sums[2] + (r.isNullAt(4) ? 0L : r.getLong(4));
+        sums[3] = (long) sums[3] + r.getLong(5);
+      }
+      return new FocusTotals(List.copyOf(scopes), out);
     }
-    return out;
   }
 
   /** Per billing period: row count, amount total, rows whose amount is null. */
@@ -411,9 +445,7 @@ final class PipelineRunner {
    * Writes the accepted rows, atomically replacing every row of the same source kind, billing account
    * and billing period (a restated delivery replaces the old one; other sources and periods stay).
    */
-  private void writeFocus(SourceSpec spec, Dataset<Row> focus) {
-    List<Row> scopes = focus.select(FocusColumns.BILLING_ACCOUNT_ID, FocusColumns.BILLING_PERIOD_START)
-        .distinct().collectAsList();
+  private void writeFocus(SourceSpec spec, Dataset<Row> focus, List<Row> scopes) {
     if (scopes.isEmpty()) {
       progress.stage("%s: no accepted rows, nothing to write", spec.kind().id());
       return;

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.transform;
@@ -36,6 +35,7 @@ public final class Rejections {
   private static final int RAW_RECORD_MAX = 4000;
 
   private final List<Column> checks = new ArrayList<>();
+  private final List<Column> failures = new ArrayList<>();
   private String malformedMessage = "record does not match the header (wrong number of fields or bad quoting)";
 
   /** The message of rows the reader could not parse (default: the CSV wording). */
@@ -46,6 +46,7 @@ public final class Rejections {
 
   /** Rejects the row with {@code code} on {@code field} when {@code failed} is true. */
   public Rejections check(String field, Column failed, PipelineErrorCode code, Column message) {
+    failures.add(coalesce(failed, lit(false)));
     checks.add(
         when(
             failed,
@@ -83,6 +84,15 @@ public final class Rejections {
         lit(field + ": required value is missing"));
   }
 
+  /** A required value that is missing, told by the column's type ({@link RawValues#present}). */
+  public Rejections required(String field, RawValues values) {
+    return check(
+        field,
+        values.present(field).unary_$bang(),
+        PipelineErrorCode.MISSING_REQUIRED_VALUE,
+        lit(field + ": required value is missing"));
+  }
+
   /**
    * Splits {@code parsed} (the raw columns plus the parsed values) into FOCUS rows and quarantine rows.
    *
@@ -108,10 +118,17 @@ public final class Rejections {
                 lit(PipelineErrorCode.MALFORMED_RECORD.label()).as("code"),
                 lit(malformedMessage).as("message"))));
     all.addAll(checks);
+    // Accepted rows are those no check fails: one plain condition Spark compiles with the query. The list of
+    // failures (a higher-order function, evaluated row by row outside the compiled code) is built only for
+    // the rows that fail.
+    Column rejected = corrupt.isNotNull();
+    for (Column failed : failures) {
+      rejected = rejected.or(failed);
+    }
     Column errors = filter(array(all.toArray(Column[]::new)), Column::isNotNull);
-    Dataset<Row> withErrors = parsed.withColumn(ERRORS, errors);
 
-    Dataset<Row> focus = withErrors.where(size(col(ERRORS)).equalTo(0)).select(focusColumns);
+    Dataset<Row> focus = parsed.where(rejected.unary_$bang()).select(focusColumns);
+    Dataset<Row> withErrors = parsed.where(rejected).withColumn(ERRORS, errors);
 
     List<Column> rawCols = new ArrayList<>();
     for (String name : rawColumns) {
@@ -121,7 +138,6 @@ public final class Rejections {
     Column first = element_at(col(ERRORS), 1);
     Dataset<Row> quarantine =
         withErrors
-            .where(size(col(ERRORS)).gt(0))
             .select(
                 lit(kind.id()).as(QuarantineTable.SOURCE_KIND),
                 col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),

@@ -48,6 +48,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads AWS Cost and Usage Reports: CUR 2.0 (Parquet, or CSV(.gz) with snake_case headers and JSON map
@@ -94,8 +95,9 @@ public final class AwsCurReader implements SourceReader {
         kind(),
         all,
         files,
-        netBilledAmount(),
-        io.aifocus.ingest.Values.timestamp(col(AwsCurColumns.BILL_BILLING_PERIOD_START_DATE)),
+        netBilledAmount(all.schema()),
+        Values.timestamp(col(AwsCurColumns.BILL_BILLING_PERIOD_START_DATE),
+            Values.typeOf(all.schema(), AwsCurColumns.BILL_BILLING_PERIOD_START_DATE)),
         unknown);
   }
 
@@ -104,11 +106,11 @@ public final class AwsCurReader implements SourceReader {
    * here independently of the normalizer: {@code line_item_net_unblended_cost} when present; else the unblended
    * cost plus the row's discount total ({@code discount_total_discount}, else the {@code discount} map's {@code
    * total_discount}, else the sum of the map's numeric values), never on discount line items; else the unblended
-   * cost.
+   * cost. Typed (Parquet) amounts are read by their type ({@link Values#decimal(Column, DataType)}).
    */
-  static Column netBilledAmount() {
-    Column gross = Values.decimal(col(AwsCurColumns.LINE_ITEM_UNBLENDED_COST));
-    Column net = Values.decimal(col(AwsCurColumns.LINE_ITEM_NET_UNBLENDED_COST));
+  static Column netBilledAmount(StructType schema) {
+    Column gross = amount(schema, AwsCurColumns.LINE_ITEM_UNBLENDED_COST);
+    Column net = amount(schema, AwsCurColumns.LINE_ITEM_NET_UNBLENDED_COST);
     Column type = col(AwsCurColumns.LINE_ITEM_LINE_ITEM_TYPE);
     // null without a type; an untrimmed value is no known type (the row is quarantined as such)
     Column discountLine = when(Values.text(type).isNotNull(),
@@ -117,10 +119,14 @@ public final class AwsCurReader implements SourceReader {
     Column amounts = map_filter(transform_values(map, (k, v) -> Values.decimal(v)), (k, v) -> v.isNotNull());
     Column mapSum = when(size(amounts).gt(0),
         aggregate(map_values(amounts), lit(BigDecimal.ZERO).cast(MONEY), (acc, v) -> exactSum(acc, v)));
-    Column total = coalesce(Values.decimal(col(AwsCurColumns.DISCOUNT_TOTAL_DISCOUNT)),
+    Column total = coalesce(amount(schema, AwsCurColumns.DISCOUNT_TOTAL_DISCOUNT),
         element_at(amounts, lit(AwsCurColumns.DISCOUNT_TOTAL_KEY)), mapSum);
     Column netted = when(discountLine.unary_$bang(), exactSum(gross, total)); // like the normalizer: no type, no netting
     return coalesce(net, netted, gross);
+  }
+
+  private static Column amount(StructType schema, String column) {
+    return Values.decimal(col(column), Values.typeOf(schema, column));
   }
 
   /** a + b at scale 12 without Spark's precision-loss rounding of two DECIMAL(38,12). */

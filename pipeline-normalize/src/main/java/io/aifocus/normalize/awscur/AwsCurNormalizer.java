@@ -23,6 +23,7 @@ import io.aifocus.normalize.FocusRow;
 import io.aifocus.normalize.Lookups;
 import io.aifocus.normalize.ModelIds;
 import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.RawValues;
 import io.aifocus.normalize.Rejections;
 import io.aifocus.normalize.Tags;
 import io.aifocus.schema.CostAndUsageTable;
@@ -73,27 +74,28 @@ public final class AwsCurNormalizer implements Normalizer {
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     Dataset<Row> raw = input.rows();
+    RawValues values = new RawValues(raw.schema());
     Column type = Parse.text(col(LINE_ITEM_LINE_ITEM_TYPE));
     LineItemTypes types = new LineItemTypes(type);
 
-    Column gross = Parse.decimal(col(LINE_ITEM_UNBLENDED_COST));
-    Column usageAmount = Parse.decimal(col(LINE_ITEM_USAGE_AMOUNT));
-    Column unblendedRate = Parse.decimal(col(LINE_ITEM_UNBLENDED_RATE));
-    Column netRate = Parse.decimal(col(LINE_ITEM_NET_UNBLENDED_RATE));
-    Column netCost = Parse.decimal(col(LINE_ITEM_NET_UNBLENDED_COST));
-    Column publicCost = Parse.decimal(col(PRICING_PUBLIC_ON_DEMAND_COST));
-    Column publicRate = Parse.decimal(col(PRICING_PUBLIC_ON_DEMAND_RATE));
-    Column riEffective = Parse.decimal(col(RESERVATION_EFFECTIVE_COST));
-    Column riUnusedUpfront = Parse.decimal(col(RESERVATION_UNUSED_AMORTIZED_UPFRONT_FEE_FOR_BILLING_PERIOD));
-    Column riUnusedRecurring = Parse.decimal(col(RESERVATION_UNUSED_RECURRING_FEE));
-    Column spEffective = Parse.decimal(col(SAVINGS_PLAN_SAVINGS_PLAN_EFFECTIVE_COST));
-    Column spRate = Parse.decimal(col(SAVINGS_PLAN_SAVINGS_PLAN_RATE));
-    Column spTotal = Parse.decimal(col(SAVINGS_PLAN_TOTAL_COMMITMENT_TO_DATE));
-    Column spUsed = Parse.decimal(col(SAVINGS_PLAN_USED_COMMITMENT));
-    Column billingStart = Parse.timestamp(col(BILL_BILLING_PERIOD_START_DATE));
-    Column billingEnd = Parse.timestamp(col(BILL_BILLING_PERIOD_END_DATE));
-    Column chargeStart = Parse.timestamp(col(LINE_ITEM_USAGE_START_DATE));
-    Column chargeEnd = Parse.timestamp(col(LINE_ITEM_USAGE_END_DATE));
+    Column gross = values.decimal(LINE_ITEM_UNBLENDED_COST);
+    Column usageAmount = values.decimal(LINE_ITEM_USAGE_AMOUNT);
+    Column unblendedRate = values.decimal(LINE_ITEM_UNBLENDED_RATE);
+    Column netRate = values.decimal(LINE_ITEM_NET_UNBLENDED_RATE);
+    Column netCost = values.decimal(LINE_ITEM_NET_UNBLENDED_COST);
+    Column publicCost = values.decimal(PRICING_PUBLIC_ON_DEMAND_COST);
+    Column publicRate = values.decimal(PRICING_PUBLIC_ON_DEMAND_RATE);
+    Column riEffective = values.decimal(RESERVATION_EFFECTIVE_COST);
+    Column riUnusedUpfront = values.decimal(RESERVATION_UNUSED_AMORTIZED_UPFRONT_FEE_FOR_BILLING_PERIOD);
+    Column riUnusedRecurring = values.decimal(RESERVATION_UNUSED_RECURRING_FEE);
+    Column spEffective = values.decimal(SAVINGS_PLAN_SAVINGS_PLAN_EFFECTIVE_COST);
+    Column spRate = values.decimal(SAVINGS_PLAN_SAVINGS_PLAN_RATE);
+    Column spTotal = values.decimal(SAVINGS_PLAN_TOTAL_COMMITMENT_TO_DATE);
+    Column spUsed = values.decimal(SAVINGS_PLAN_USED_COMMITMENT);
+    Column billingStart = values.timestamp(BILL_BILLING_PERIOD_START_DATE);
+    Column billingEnd = values.timestamp(BILL_BILLING_PERIOD_END_DATE);
+    Column chargeStart = values.timestamp(LINE_ITEM_USAGE_START_DATE);
+    Column chargeEnd = values.timestamp(LINE_ITEM_USAGE_END_DATE);
     Column zero = lit(BigDecimal.ZERO).cast(Parse.MONEY);
 
     Column riArn = Parse.text(col(RESERVATION_RESERVATION_A_R_N));
@@ -108,7 +110,7 @@ public final class AwsCurNormalizer implements Normalizer {
     // (the two shapes are alternatives). Never read on a discount line item, so a discount is never counted twice.
     Column discountMap = when(types.isDiscount().unary_$bang(), Discounts.amounts(col(AwsCurColumns.DISCOUNT)));
     Column discountTotal = when(types.isDiscount().unary_$bang(),
-        Discounts.total(Parse.decimal(col(DISCOUNT_TOTAL_DISCOUNT)), discountMap));
+        Discounts.total(values.decimal(DISCOUNT_TOTAL_DISCOUNT), discountMap));
     // the bill net of discounts (docs/sources/aws-cur.md "Discounts"): the reader's reconciliation amount is the
     // same per row, computed on its own
     Column billed = Discounts.net(gross, netCost, discountTotal);
@@ -256,8 +258,8 @@ public final class AwsCurNormalizer implements Normalizer {
     // EKS/ECS split cost allocation: pod rows keep the bill's own amounts (0); their shares of the parent
     // instance's cost are carried beside them, never added to BilledCost (docs/sources/aws-cur.md)
     Column parent = Parse.text(col(SPLIT_LINE_ITEM_PARENT_RESOURCE_ID));
-    Column splitCost = Parse.decimal(col(SPLIT_LINE_ITEM_SPLIT_COST));
-    Column unusedCost = Parse.decimal(col(SPLIT_LINE_ITEM_UNUSED_COST));
+    Column splitCost = values.decimal(SPLIT_LINE_ITEM_SPLIT_COST);
+    Column unusedCost = values.decimal(SPLIT_LINE_ITEM_UNUSED_COST);
     Column splitRow = parent.isNotNull().or(splitCost.isNotNull()).or(unusedCost.isNotNull());
     row.set(ExtensionColumns.SPLIT_PARENT_RESOURCE_ID, parent);
     row.set(ExtensionColumns.SPLIT_COST, when(splitRow, coalesce(splitCost, zero)));
@@ -267,13 +269,13 @@ public final class AwsCurNormalizer implements Normalizer {
     for (RawColumn column : schema.scalarColumns()) {
       Column rawValue = col(column.name());
       switch (column.type()) {
-        case "decimal" -> rejections.number(column.name(), rawValue, Parse.decimal(rawValue));
-        case "timestamp" -> rejections.timestamp(column.name(), rawValue, Parse.timestamp(rawValue));
+        case "decimal" -> rejections.number(column.name(), rawValue, values.decimal(column.name()));
+        case "timestamp" -> rejections.timestamp(column.name(), rawValue, values.timestamp(column.name()));
         default -> {}
       }
     }
     for (String required : schema.requiredColumns()) {
-      rejections.required(required, col(required));
+      rejections.required(required, values);
     }
     rejections.check(LINE_ITEM_LINE_ITEM_TYPE, type.isNotNull().and(types.chargeCategory().isNull()),
         PipelineErrorCode.INVALID_VALUE,
