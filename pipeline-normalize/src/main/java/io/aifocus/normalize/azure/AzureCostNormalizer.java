@@ -30,6 +30,7 @@ import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceKind;
 import io.aifocus.normalize.FocusRow;
 import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.RawValues;
 import io.aifocus.normalize.Rejections;
 import io.aifocus.normalize.Tags;
 import io.aifocus.schema.CostAndUsageTable;
@@ -105,20 +106,21 @@ public final class AzureCostNormalizer implements Normalizer {
       throw new IllegalArgumentException("Invalid input kind: " + input.kind().id() + " (expected azure-cost)");
     }
     Rejections rejections = new Rejections();
+    RawValues values = new RawValues(input.rows().schema());
     for (String required : schema.requiredColumns()) {
-      rejections.required(required, col(required));
+      rejections.required(required, values);
     }
     Map<String, Column> numbers = new LinkedHashMap<>();
     Map<String, Column> dates = new LinkedHashMap<>();
     for (RawColumn column : schema.columns()) {
       switch (column.type()) {
         case "decimal" -> {
-          Column parsed = Parse.decimal(col(column.name()));
+          Column parsed = values.decimal(column.name());
           rejections.number(column.name(), col(column.name()), parsed);
           numbers.put(column.name(), parsed);
         }
         case "timestamp" -> {
-          Column parsed = Parse.timestamp(col(column.name()));
+          Column parsed = values.timestamp(column.name());
           rejections.timestamp(column.name(), col(column.name()), parsed);
           dates.put(column.name(), parsed);
         }

@@ -32,6 +32,7 @@ import io.aifocus.normalize.FocusRow;
 import io.aifocus.normalize.Lookups;
 import io.aifocus.normalize.ModelIds;
 import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.RawValues;
 import io.aifocus.normalize.Rejections;
 import io.aifocus.normalize.Tags;
 import io.aifocus.schema.CostAndUsageTable;
@@ -79,10 +80,11 @@ public final class GcpBillingNormalizer implements Normalizer {
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     Dataset<Row> raw = input.rows();
+    RawValues values = new RawValues(raw.schema());
     Column isCredit = coalesce(col(CREDIT_INDEX), lit("0")).notEqual(lit("0"));
     Column costType = lower(Parse.text(col(COST_TYPE)));
-    Column cost = Parse.decimal(col(COST));
-    Column creditAmount = Parse.decimal(col(CREDIT_AMOUNT));
+    Column cost = values.decimal(COST);
+    Column creditAmount = values.decimal(CREDIT_AMOUNT);
     Column billed = when(isCredit, creditAmount).otherwise(cost);
     Column currency = upper(Parse.text(col(CURRENCY)));
     Column chargeStart = timestamp(col(USAGE_START_TIME));
@@ -103,7 +105,7 @@ public final class GcpBillingNormalizer implements Normalizer {
     FocusRow row = new FocusRow();
     row.set(BILLED_COST, billed);
     row.set(EFFECTIVE_COST, billed);
-    row.set(LIST_COST, when(isCredit, creditAmount).otherwise(coalesce(Parse.decimal(col(COST_AT_LIST)), cost)));
+    row.set(LIST_COST, when(isCredit, creditAmount).otherwise(coalesce(values.decimal(COST_AT_LIST), cost)));
     row.set(CONTRACTED_COST, billed);
     row.set(BILLING_CURRENCY, currency);
     row.set(PRICING_CURRENCY, currency);
@@ -151,7 +153,7 @@ public final class GcpBillingNormalizer implements Normalizer {
     Column usageRow = isCredit.unary_$bang().and(costType.equalTo(lit("regular")));
     row.set(io.aifocus.schema.FocusColumns.SKU_ID, when(isCredit.unary_$bang(), Parse.text(col(GcpBillingColumns.SKU_ID))));
     row.set(SKU_METER, when(isCredit.unary_$bang().and(Parse.text(col(GcpBillingColumns.SKU_ID)).isNotNull()), sku));
-    Column consumed = Parse.decimal(col(USAGE_AMOUNT));
+    Column consumed = values.decimal(USAGE_AMOUNT);
     Column consumedUnit = Parse.text(col(USAGE_UNIT));
     Column hasConsumed = usageRow.and(consumed.isNotNull()).and(consumedUnit.isNotNull());
     row.set(CONSUMED_QUANTITY, when(hasConsumed, consumed));
@@ -179,17 +181,17 @@ public final class GcpBillingNormalizer implements Normalizer {
       }
       Column rawValue = col(column.name());
       switch (column.type()) {
-        case "decimal" -> rejections.number(column.name(), rawValue, Parse.decimal(rawValue));
+        case "decimal" -> rejections.number(column.name(), rawValue, values.decimal(column.name()));
         case "timestamp" -> rejections.timestamp(column.name(), rawValue, timestamp(rawValue));
         default -> {}
       }
     }
     for (String required : schema.requiredColumns()) {
       if (!required.equals(COST)) {
-        rejections.required(required, col(required));
+        rejections.required(required, values);
       }
     }
-    rejections.required(COST, col(COST));
+    rejections.required(COST, values);
     rejections.number(COST, col(COST), cost);
     rejections.check(CREDIT_AMOUNT, isCredit.and(Parse.present(col(CREDIT_AMOUNT)).unary_$bang()),
         PipelineErrorCode.MISSING_REQUIRED_VALUE, lit("credits[].amount: required value is missing"));
