@@ -9,6 +9,12 @@ import io.aifocus.api.NormalizeContext;
 import io.aifocus.api.SourceKind;
 import io.aifocus.api.SourceSpec;
 import io.aifocus.api.SparkTestSession;
+import io.aifocus.jobs.validate.Applicability;
+import io.aifocus.jobs.validate.ConformanceEngine;
+import io.aifocus.jobs.validate.ConformanceEngine.RuleResult;
+import io.aifocus.jobs.validate.ConformanceEngine.Status;
+import io.aifocus.jobs.validate.ModelFixes;
+import io.aifocus.jobs.validate.RequirementsModel;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
@@ -27,17 +33,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hand-built CUR 2.0 fixture with every commitment line type: golden rows plus the amortization
- * invariants (commitment costs move from purchase rows to covered usage, the totals do not change).
+ * invariants (commitment costs move from purchase rows to covered usage, the totals do not change), and the
+ * table aifocus writes from it passes every applicable mandatory Static rule of FOCUS 1.3. One pipeline run for
+ * the class; the tests only read its warehouse.
  */
 class AwsCur2FixtureTest {
   static final String FIXTURE = "sample-data/aws-cur/input/cur2-ai-platform-2026-11.csv";
+  private static Warehouse warehouse;
   private static Dataset<Row> focus;
 
   @BeforeAll
   static void run() {
     SparkSession spark = SparkTestSession.get();
     Path warehouseDir = SparkTestSession.newDirectory("cur2");
-    Warehouse warehouse = new Warehouse(spark, warehouseDir.toString());
+    warehouse = new Warehouse(spark, warehouseDir.toString());
     new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(new JobConfig(warehouseDir.toString(),
         List.of(SourceSpec.of(SourceKind.AWS_CUR, SparkTestSession.projectRoot().resolve(FIXTURE).toString())),
         NormalizeContext.DEFAULT_TEAM_TAG_KEYS));
@@ -49,6 +58,22 @@ class AwsCur2FixtureTest {
     GoldenFiles.assertMatches("sample-data/aws-cur/expected/focus-cur2-ai-platform.jsonl",
         GoldenFiles.lines(focus, Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
             Set.of(ExtensionColumns.SOURCE_FILE)));
+  }
+
+  /** A table aifocus writes (this fixture) passes every applicable mandatory Static rule of FOCUS 1.3. */
+  @Test
+  void theNormalizedCurFixturePassesEveryApplicableMandatoryRule() {
+    Dataset<Row> table = warehouse.read(CostAndUsageTable.TABLE_NAME);
+    RequirementsModel model = RequirementsModel.load("1.3");
+    List<RuleResult> results = new ConformanceEngine(model, "CostAndUsage", Applicability.AIFOCUS_OUTPUT, false,
+        ModelFixes.aifocusWaivers()).run(table);
+    assertThat(results).filteredOn(r -> r.status() == Status.failed && r.mandatory()).isEmpty();
+    assertThat(results).filteredOn(r -> r.status() == Status.passed).hasSizeGreaterThan(250);
+    // of the waivers (docs/validation.md) the CUR-only table needs just the unit price x quantity ones: CUR rounds
+    // its list and contracted costs
+    assertThat(results).filteredOn(r -> r.reason().startsWith("waived") && r.violations() > 0)
+        .extracting(RuleResult::ruleId).containsExactlyInAnyOrder("CAU-ContractedCost-C-011-C",
+            "CAU-ContractedUnitPrice-C-013-C", "CAU-ListUnitPrice-C-014-C", "CAU-ListCost-C-011-C");
   }
 
   @Test

@@ -143,12 +143,23 @@ class CliTest {
     assertThat(out.resolve("arrow/v_self_hosted_cost_per_token.arrow")).exists();
   }
 
+  private static Path report;
+
+  /** {@code aifocus report} on the demo, written once for the two report tests (neither changes the file). */
+  private static synchronized Path report() {
+    if (report == null) {
+      Path html = SparkTestSession.newDirectory("report").resolve("report.html");
+      Call call = cli("report", "--warehouse", warehouse.toString(), "--out", html.toString());
+      assertThat(call.exit()).as(call.err()).isZero();
+      report = html;
+    }
+    return report;
+  }
+
   /** The report as text: one self-contained file with the demo's figures (rendered: next test). */
   @Test
   void reportIsOneSelfContainedHtmlFileWithTheDemoFigures() throws Exception {
-    Path html = SparkTestSession.newDirectory("report").resolve("report.html");
-    Call report = cli("report", "--warehouse", warehouse.toString(), "--out", html.toString());
-    assertThat(report.exit()).as(report.err()).isZero();
+    Path html = report();
     String text = java.nio.file.Files.readString(html);
     assertThat(text).startsWith("<!DOCTYPE html>").endsWith("</body></html>\n")
         .contains("Data as of <b>2026-11-20</b>")
@@ -172,9 +183,7 @@ class CliTest {
     Path chromium = Path.of("/usr/bin/chromium");
     Assumptions.assumeTrue(Files.isExecutable(chromium), "Chromium is not installed (.ci/run installs it)");
     Path dir = SparkTestSession.newDirectory("report-browser");
-    Path html = dir.resolve("report.html");
-    Call report = cli("report", "--warehouse", warehouse.toString(), "--out", html.toString());
-    assertThat(report.exit()).as(report.err()).isZero();
+    Path html = report();
     Path png = dir.resolve("report.png");
     Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

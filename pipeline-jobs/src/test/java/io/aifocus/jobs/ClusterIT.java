@@ -37,6 +37,8 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
+    // the local-mode run to compare with works in this JVM while the cluster starts and runs
+    CleanReferenceRun.start();
     clusterJar = Path.of(System.getProperty("aifocus.cluster.jar", "target/aifocus-jobs-0.1.0-SNAPSHOT-cluster.jar"))
         .toAbsolutePath();
     assertThat(clusterJar).as("the cluster jar (built by 'package' before integration tests)").isRegularFile();
@@ -99,17 +101,12 @@ class ClusterIT {
     }
     assertThat(tasks).as("tasks run by the executors").isPositive();
 
+    // the same config in local mode (CleanReferenceRun: started with the cluster, run once for both ITs)
     SparkSession spark = SparkTestSession.get();
-    Path localWarehouse = root.resolve("warehouse-local");
-    JobConfig base = JobConfig.fromYaml(demo);
-    JobConfig local = new JobConfig(localWarehouse.toString(), base.sources(), base.teamTagKeys(), base.priceBook());
-    PipelineRunner.Result localRun =
-        new PipelineRunner(spark, new Warehouse(spark, localWarehouse.toString()), AwsCurGoldenTest.quietProgress())
-            .run(local);
-
-    TableContents expected = TableContents.of(new Warehouse(spark, localWarehouse.toString()), localRun.runId());
+    CleanReferenceRun.Clean local = CleanReferenceRun.get();
+    TableContents expected = local.contents();
     TableContents actual = TableContents.of(new Warehouse(spark, clusterWarehouse.toString()), null);
-    assertThat(expected.focus()).hasSize((int) localRun.rowsOut());
+    assertThat(expected.focus()).hasSize((int) local.result().rowsOut());
     assertThat(actual.focus()).isEqualTo(expected.focus());
     assertThat(actual.quarantine()).isEqualTo(expected.quarantine());
     assertThat(actual.runs()).isEqualTo(expected.runs());
@@ -117,15 +114,7 @@ class ClusterIT {
 
   /** A small part of the demo (CUR 2.0 fixture, gateway log priced from the price book): keeps the test lean. */
   private static Path tinyConfig() throws IOException {
-    Path samples = SparkTestSession.projectRoot().resolve("sample-data");
-    return Files.writeString(root.resolve("aifocus.yaml"), String.join("\n",
-        "price-book: " + samples.resolve("llm/price-book.csv"),
-        "sources:",
-        "  - kind: aws-cur",
-        "    path: " + SparkTestSession.projectRoot().resolve(AwsCur2FixtureTest.FIXTURE),
-        "  - kind: gateway-log",
-        "    path: " + samples.resolve("gateway-log/input"),
-        ""));
+    return CleanReferenceRun.writeConfig(root.resolve("aifocus.yaml"));
   }
 
   private static ChildJvm start(String name, String heap, String mainClass, List<String> args) throws IOException {

@@ -7,8 +7,6 @@ import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.SparkTestSession;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +27,10 @@ class KillAndRerunIT {
 
   @Test
   void killedRunLeavesReadableTablesAndARerunRestoresTheCleanResult() throws Exception {
+    // the clean run to compare with works in this JVM meanwhile (or has run for ClusterIT already)
+    CleanReferenceRun.start();
     Path dir = SparkTestSession.newDirectory("kill");
-    Path config = writeConfig(dir);
+    Path config = CleanReferenceRun.writeConfig(dir.resolve("aifocus.yaml"));
     Path warehouseDir = dir.resolve("warehouse");
 
     try (ChildJvm run = ChildJvm.start("killed-run", dir.resolve("killed-run.log"), System.getProperty("java.class.path"),
@@ -57,30 +57,14 @@ class KillAndRerunIT {
         .run(new JobConfig(warehouseDir.toString(), job.sources(), job.teamTagKeys(), job.priceBook()));
     assertThat(rerun.reconciled()).isTrue();
 
-    Path cleanDir = dir.resolve("clean");
-    Warehouse clean = new Warehouse(spark, cleanDir.toString());
-    PipelineRunner.Result cleanRun = new PipelineRunner(spark, clean, AwsCurGoldenTest.quietProgress())
-        .run(new JobConfig(cleanDir.toString(), job.sources(), job.teamTagKeys(), job.priceBook()));
-
-    TableContents expected = TableContents.of(clean, cleanRun.runId());
+    CleanReferenceRun.Clean clean = CleanReferenceRun.get();
+    TableContents expected = clean.contents();
     TableContents actual = TableContents.of(warehouse, rerun.runId());
-    assertThat(actual.focus()).hasSize((int) cleanRun.rowsOut()).isEqualTo(expected.focus());
+    assertThat(actual.focus()).hasSize((int) clean.result().rowsOut()).isEqualTo(expected.focus());
     assertThat(actual.quarantine()).isEqualTo(expected.quarantine());
     assertThat(actual.runs()).isEqualTo(expected.runs());
     assertThat(warehouse.read(CostAndUsageTable.TABLE_NAME)
         .where(col(ExtensionColumns.RUN_ID).notEqual(rerun.runId())).count())
         .as("no row of the killed run is left").isZero();
-  }
-
-  private static Path writeConfig(Path dir) throws IOException {
-    Path samples = SparkTestSession.projectRoot().resolve("sample-data");
-    return Files.writeString(dir.resolve("aifocus.yaml"), String.join("\n",
-        "price-book: " + samples.resolve("llm/price-book.csv"),
-        "sources:",
-        "  - kind: aws-cur",
-        "    path: " + SparkTestSession.projectRoot().resolve(AwsCur2FixtureTest.FIXTURE),
-        "  - kind: gateway-log",
-        "    path: " + samples.resolve("gateway-log/input"),
-        ""));
   }
 }
