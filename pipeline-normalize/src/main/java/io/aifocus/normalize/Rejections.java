@@ -77,19 +77,16 @@ public final class Rejections {
 
   /** A required value that is missing. */
   public Rejections required(String field, Column raw) {
-    return check(
-        field,
-        Parse.present(raw).unary_$bang(),
-        PipelineErrorCode.MISSING_REQUIRED_VALUE,
-        lit(field + ": required value is missing"));
+    return missing(field, Parse.present(raw));
   }
 
   /** A required value that is missing, told by the column's type ({@link RawValues#present}). */
   public Rejections required(String field, RawValues values) {
-    return check(
-        field,
-        values.present(field).unary_$bang(),
-        PipelineErrorCode.MISSING_REQUIRED_VALUE,
+    return missing(field, values.present(field));
+  }
+
+  private Rejections missing(String field, Column present) {
+    return check(field, present.unary_$bang(), PipelineErrorCode.MISSING_REQUIRED_VALUE,
         lit(field + ": required value is missing"));
   }
 
