@@ -86,11 +86,17 @@ final class PipelineRunner {
     }
   }
 
+  /** Below this many input rows a source's normalized rows are cached (docs/benchmarks.md, change 3). */
+  static final long SMALL_INPUT_ROWS = 100_000;
+  /** Below this many bytes a Parquet input's parsed rows are cached. */
+  static final long SMALL_INPUT_BYTES = 1L << 20;
+
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final Progress progress;
 
   private boolean rewriteUnchanged;
+  private boolean cacheSmallInputs = true;
 
   PipelineRunner(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
@@ -104,6 +110,15 @@ final class PipelineRunner {
    */
   PipelineRunner rewriteUnchanged(boolean rewrite) {
     this.rewriteUnchanged = rewrite;
+    return this;
+  }
+
+  /**
+   * Whether small inputs are cached whole (default true; tests turn it off to run a small input the way a large
+   * one runs: Parquet read again, normalized rows computed twice).
+   */
+  PipelineRunner cacheSmallInputs(boolean cache) {
+    this.cacheSmallInputs = cache;
     return this;
   }
 
@@ -272,9 +287,10 @@ final class PipelineRunner {
     stage(kind, "read (list, header, schema)");
     RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
     // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows). Text inputs
-    // (CSV, JSON) are parsed once and kept until the outputs are written; Parquet is read again instead, which
-    // costs less than keeping (and at 10M rows spilling) every parsed row (docs/benchmarks.md).
-    boolean keepParsed = !parquetOnly(loaded.files());
+    // (CSV, JSON) and small Parquet inputs are parsed once and kept until the outputs are written; larger Parquet
+    // is read again instead, which costs less than keeping (and at 10M rows spilling) every parsed row
+    // (docs/benchmarks.md).
+    boolean keepParsed = !parquetOnly(loaded.files()) || (cacheSmallInputs && bytes(loaded.files()) < SMALL_INPUT_BYTES);
     Dataset<Row> parsedInput = keepParsed ? loaded.rows().persist(StorageLevel.MEMORY_AND_DISK()) : loaded.rows();
     try {
       return runSource(spec, staged, context, scope, fx, loaded, keepParsed);
@@ -283,6 +299,20 @@ final class PipelineRunner {
         parsedInput.unpersist(false);
       }
     }
+  }
+
+  /** Total size of the local input files (0 for files it cannot see). */
+  private static long bytes(List<String> files) {
+    long total = 0;
+    for (String file : files) {
+      try {
+        total += java.nio.file.Files.size(Path.of(java.net.URI.create(file).getScheme() == null ? file
+            : java.net.URI.create(file).getPath()));
+      } catch (java.io.IOException | RuntimeException e) {
+        // not a local file: counted as 0
+      }
+    }
+    return total;
   }
 
   private static boolean parquetOnly(List<String> files) {
@@ -327,9 +357,10 @@ final class PipelineRunner {
     NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
     // constant-currency conversion: one place for every source, after normalization, before the write.
     // A normalizer that projects row by row is computed twice (the totals read a few of its columns, the write
-    // all of them), which costs less than keeping every normalized row; one that aggregates or joins is kept.
+    // all of them), which costs less than keeping every normalized row; one that aggregates or joins is kept,
+    // and so is a small input, where compiling the wide normalization a second time costs more than keeping it.
     Dataset<Row> converted = fx.apply(result.focus());
-    boolean keepFocus = shuffles(converted);
+    boolean keepFocus = (cacheSmallInputs && rowsIn < SMALL_INPUT_ROWS) || shuffles(converted);
     Dataset<Row> focus = keepFocus ? converted.persist(StorageLevel.MEMORY_AND_DISK()) : converted;
     Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -46,7 +46,7 @@ class BenchCommandTest {
         .contains("| 10M CUR rows with a 4 GiB driver heap, no failure | 2,000 rows")
         // the pipeline's stages, labelled in PipelineRunner, with Spark's task metrics
         .contains("| cur-csv | aifocus | input totals (read + parse + cache) | ")
-        .contains("| cur-csv | aifocus | normalize + write focus | ")
+        .contains("| cur-csv | aifocus | write focus | ")
         .contains("| cur-csv | duckdb | read + project + write | ")
         .contains("sha256 " + BenchData.curCsv(work.resolve("again.csv"), 2000, 5).sha256());
   }
