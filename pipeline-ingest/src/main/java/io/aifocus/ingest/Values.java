@@ -41,7 +41,7 @@ public final class Values {
   }
 
   /**
-   * {@link #decimal(Column)} of a column whose Spark type is known: a number (a Parquet decimal or double) is
+   * {@link #decimal(Column)} of a column whose Spark type is known: a number (a Parquet DECIMAL or floating-point column) is
    * cast directly, without formatting it as text first; text and other types take the text route.
    */
   public static Column decimal(Column raw, DataType type) {

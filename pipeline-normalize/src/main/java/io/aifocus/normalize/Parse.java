@@ -41,7 +41,7 @@ public final class Parse {
   /**
    * {@link #decimal(Column)} of a raw column whose Spark type is known. Spark's cast reads blank text, the literal
    * NULL and surrounding white space as {@link #text} does, so text and numbers are cast directly: a typed
-   * (Parquet) decimal or double is not formatted as text and parsed back. Other types (a boolean is not a
+   * (Parquet) DECIMAL or floating-point value is not formatted as text and parsed back. Other types (a boolean is not a
    * number) take the text route. ParseTest checks that both routes agree.
    */
   public static Column decimal(Column raw, DataType type) {

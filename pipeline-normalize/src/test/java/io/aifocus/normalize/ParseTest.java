@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parse converts raw values of a known type without a round trip through text: a Parquet decimal, double or
+ * Parse converts raw values of a known type without a round trip through text: a Parquet DECIMAL, floating-point (DOUBLE) or
  * timestamp is cast directly, and a string as the text route reads it (blank, the literal NULL and untrimmed
  * values alike). Each case is checked against that text route, written out here.
  */
@@ -46,19 +46,23 @@ class ParseTest {
   void typedValuesParseAsThroughTheirText() {
     // a boolean is not a number and a number is not a time: both take the text route (null)
     List<Row> values = new ArrayList<>();
-    for (double d : new double[] {0.1, 1e-7, 123456.789, -2.5, 1.0 / 3, 0.000000000001, 3e-13, 1e20}) {
-      values.add(RowFactory.create(d, BigDecimal.valueOf(d).setScale(10, java.math.RoundingMode.HALF_UP),
-          Timestamp.valueOf(LocalDateTime.of(2023, 11, 1, 0, 0).plusSeconds((long) (d * 1000) % 86_400)),
-          java.sql.Date.valueOf(LocalDate.of(2024, 2, 29)), 42L, d > 1));
+    // a provider's Parquet float column (DOUBLE): held here as text, typed by Spark below
+    String[] amounts = {"0.1", "1e-7", "123456.789", "-2.5", "0.3333333333333333", "0.000000000001", "3e-13", "1e20"};
+    for (int i = 0; i < amounts.length; i++) {
+      BigDecimal amount = new BigDecimal(amounts[i]);
+      values.add(RowFactory.create(amounts[i], amount.setScale(10, java.math.RoundingMode.HALF_UP),
+          Timestamp.valueOf(LocalDateTime.of(2023, 11, 1, 0, 0).plusSeconds(i * 3_607L)),
+          java.sql.Date.valueOf(LocalDate.of(2024, 2, 29)), 42L, amount.compareTo(BigDecimal.ONE) > 0));
     }
     values.add(RowFactory.create(null, null, null, null, null, null));
     Dataset<Row> rows = SparkTestSession.get().createDataFrame(values, DataTypes.createStructType(List.of(
-        DataTypes.createStructField("d", DataTypes.DoubleType, true),
+        DataTypes.createStructField("d", DataTypes.StringType, true),
         DataTypes.createStructField("m", DataTypes.createDecimalType(38, 10), true),
         DataTypes.createStructField("t", DataTypes.TimestampType, true),
         DataTypes.createStructField("day", DataTypes.DateType, true),
         DataTypes.createStructField("n", DataTypes.LongType, true),
-        DataTypes.createStructField("b", DataTypes.BooleanType, true))));
+        DataTypes.createStructField("b", DataTypes.BooleanType, true))))
+        .withColumn("d", col("d").cast(DataTypes.DoubleType));
     for (String c : List.of("d", "m", "t", "day", "n", "b")) {
       assertSameAsText(rows.select(col(c).as("v")), rows.schema().apply(c).dataType());
     }
