@@ -40,6 +40,10 @@ public final class SparkTestSession {
               .config("spark.default.parallelism", "2")
               .config("spark.databricks.delta.snapshotPartitions", "1")
               .config("spark.sql.adaptive.enabled", "false")
+              // the tests run the same sources again and again in one JVM: keep their compiled classes. Spark keeps
+              // the last 100, and one source's run compiles about 110, so each run compiled everything again
+              // (docs/benchmarks.md, "Test-suite time")
+              .config("spark.sql.codegen.cache.maxEntries", "1000")
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.datetime.java8API.enabled", "true")
               .config("spark.sql.csv.parser.columnPruning.enabled", "false")
