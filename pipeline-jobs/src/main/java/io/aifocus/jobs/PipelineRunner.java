@@ -305,11 +305,11 @@ final class PipelineRunner {
   private static long bytes(List<String> files) {
     long total = 0;
     for (String file : files) {
+      Optional<Path> local = RunFingerprint.localFileOrDirectory(file);
       try {
-        total += java.nio.file.Files.size(Path.of(java.net.URI.create(file).getScheme() == null ? file
-            : java.net.URI.create(file).getPath()));
-      } catch (java.io.IOException | RuntimeException e) {
-        // not a local file: counted as 0
+        total += local.isPresent() ? java.nio.file.Files.size(local.get()) : 0;
+      } catch (java.io.IOException e) {
+        // gone since it was listed: the read reports it
       }
     }
     return total;

@@ -190,7 +190,8 @@ final class RunFingerprint {
     return Path.of(s);
   }
 
-  private static Optional<Path> localFileOrDirectory(String s) {
+  /** The local file or directory {@code s} names (a plain path or a {@code file:} URI), if it exists. */
+  static Optional<Path> localFileOrDirectory(String s) {
     try {
       Path p = localPath(s);
       return Files.exists(p) ? Optional.of(p) : Optional.empty();
