@@ -1,6 +1,7 @@
 package io.aifocus.api.pricing;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
@@ -320,7 +321,7 @@ public final class PriceBook {
 
   /** Price per 1M tokens after batch discount and long-context tier, DECIMAL(38,12); null when unpriced. */
   public Column unitPricePerMillion(Column index, Column tokenType, Column batch, Column requestInputTokens) {
-    return priceExpression(index, tokenType, batch, requestInputTokens, p -> lit(p).cast(MONEY)).cast(MONEY);
+    return priceExpression(index, tokenType, batch, requestInputTokens, p -> p, MONEY);
   }
 
   /**
@@ -333,44 +334,50 @@ public final class PriceBook {
    */
   public Column cost(Column index, Column tokenType, Column batch, Column requestInputTokens, Column tokens) {
     Column perToken = priceExpression(index, tokenType, batch, requestInputTokens,
-        p -> lit(p.divide(Price.MILLION, 16, RoundingMode.UNNECESSARY)).cast(PER_TOKEN));
+        p -> p.divide(Price.MILLION, 16, RoundingMode.UNNECESSARY), PER_TOKEN);
     Column count = tokens.cast(TOKENS);
     return when(perToken.isNull().and(index.isNotNull()).and(count.equalTo(lit(0))), lit(BigDecimal.ZERO).cast(MONEY))
         .when(count.lt(lit(0)), lit(null).cast(MONEY))
         .otherwise(count.multiply(perToken.cast(PER_TOKEN)).cast(MONEY));
   }
 
+  /**
+   * The price of the row's token type under price row {@code index}: one array of prices per token type, batch
+   * and context tier, indexed by the price row, so the expression stays the same size however many rows the book
+   * has (a nested CASE over every row and token type made the normalization plans tens of thousands of nodes
+   * large, and Spark's analysis and optimization of them the largest cost of a small run).
+   */
   private Column priceExpression(Column index, Column tokenType, Column batch, Column requestInputTokens,
-      Function<BigDecimal, Column> literal) {
-    Column out = lit(null).cast(MONEY);
-    for (int i = 0; i < prices.size(); i++) {
-      Price price = prices.get(i);
-      long above = price.longContextThreshold().map(t -> t + 1).orElse(0L);
-      for (TokenType type : TokenType.values()) {
-        Column longContext = price.longContextThreshold().isPresent()
-            ? requestInputTokens.gt(lit(price.longContextThreshold().get())) : lit(false);
-        Column value = variant(price, type, above, literal, batch, longContext);
-        out = when(index.equalTo(lit(i)).and(tokenType.equalTo(lit(type.id()))), value).otherwise(out);
-      }
+      Function<BigDecimal, BigDecimal> scale, DecimalType type) {
+    if (prices.isEmpty()) {
+      return lit(null).cast(type);
+    }
+    Column position = index.plus(lit(1));
+    Long[] thresholds = prices.stream().map(p -> p.longContextThreshold().orElse(null)).toArray(Long[]::new);
+    // null (no threshold, or no request input count) is not long context: the regular price applies
+    Column longContext = requestInputTokens.gt(element_at(lit(thresholds), position));
+    Column out = lit(null).cast(type);
+    for (TokenType each : TokenType.values()) {
+      Column regular = when(batch, priceAt(position, each, true, false, scale, type))
+          .otherwise(priceAt(position, each, false, false, scale, type));
+      Column tier = when(batch, priceAt(position, each, true, true, scale, type))
+          .otherwise(priceAt(position, each, false, true, scale, type));
+      out = when(tokenType.equalTo(lit(each.id())), when(longContext, tier).otherwise(regular)).otherwise(out);
     }
     return out;
   }
 
-  private static Column variant(Price price, TokenType type, long above,
-      Function<BigDecimal, Column> literal, Column batch, Column longContext) {
-    Column regular = choose(price.unitPrice(type, false, 0), price.unitPrice(type, true, 0), batch, literal);
-    if (price.longContextThreshold().isEmpty()) {
-      return regular;
+  /** Element {@code position} (1-based price row) of the array of one token type's prices, null where unpriced. */
+  private Column priceAt(Column position, TokenType tokenType, boolean batch, boolean longContext,
+      Function<BigDecimal, BigDecimal> scale, DecimalType type) {
+    BigDecimal[] values = new BigDecimal[prices.size()];
+    for (int i = 0; i < values.length; i++) {
+      Price price = prices.get(i);
+      // above the row's threshold when it has one; a row without one has a single (regular) price
+      long requestInput = longContext ? price.longContextThreshold().map(t -> t + 1).orElse(0L) : 0L;
+      values[i] = price.unitPrice(tokenType, batch, requestInput).map(scale).orElse(null);
     }
-    Column tier = choose(price.unitPrice(type, false, above), price.unitPrice(type, true, above), batch, literal);
-    return when(longContext, tier).otherwise(regular);
+    return element_at(lit(values), position).cast(type);
   }
 
-  private static Column choose(Optional<BigDecimal> standard, Optional<BigDecimal> batched, Column batch,
-      Function<BigDecimal, Column> literal) {
-    Column nul = lit(null).cast(MONEY);
-    Column s = standard.map(literal).orElse(nul);
-    Column b = batched.map(literal).orElse(nul);
-    return when(batch, b).otherwise(s);
-  }
 }

@@ -79,11 +79,14 @@ public final class AnthropicUsageNormalizer implements Normalizer {
         .when(type.equalTo(lit(TokenType.CACHE_WRITE_5M.id())), number(CACHE_CREATION_5M_INPUT_TOKENS))
         .when(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id())), number(CACHE_CREATION_1H_INPUT_TOKENS));
 
-    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, tier));
+    Dataset<Row> indexed = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, tier));
     Column index = col(PRICE_INDEX);
     FocusRow row = new FocusRow();
     TokenUsageRows.provider(row, PROVIDER);
-    Column cost = TokenUsageRows.price(row, book, index, type, tokens, batch, requestInput,
+    TokenUsageRows.Priced priced = TokenUsageRows.Priced.of(indexed, book, index, type, tokens, batch, requestInput);
+    Dataset<Row> rows = priced.rows();
+    Column cost = priced.cost();
+    TokenUsageRows.price(row, book, index, type, priced, batch,
         concat(lit(PROVIDER_ID + "/"), ModelIds.fromUsageType(model)));
     row.set(BILLING_ACCOUNT_ID, lit(ACCOUNT));
     row.set(BILLING_ACCOUNT_TYPE, lit("Organization"));
@@ -129,7 +132,7 @@ public final class AnthropicUsageNormalizer implements Normalizer {
     TokenUsageRows.checkRawValues(rejections, schema, AnthropicUsageNormalizer::raw);
     rejections.check(ENDING_AT, end.leq(start), io.aifocus.api.PipelineErrorCode.INVALID_VALUE,
         lit(ENDING_AT + ": bucket ends before it starts"));
-    TokenUsageRows.checkPriced(rejections, model.isNotNull().and(start.isNotNull()).and(tokens.geq(lit(0))), cost,
+    TokenUsageRows.checkPriced(rejections, model.isNotNull().and(start.isNotNull()).and(priced.tokens().geq(lit(0))), cost,
         PROVIDER_ID, model, type, start, book);
 
     List<String> rawColumns = new ArrayList<>(schema.columns().stream().map(RawColumn::name).toList());

@@ -84,7 +84,7 @@ public final class GatewayLogNormalizer implements Normalizer {
     Column cacheCreation1h = Parse.decimal(raw(CACHE_CREATION_1H_TOKENS));
     Column zero = lit(0);
     Column writes = coalesce(cacheCreation, cacheCreation1h, zero);
-    Column tokens = when(type.equalTo(lit(TokenType.INPUT.id())),
+    Column tokensOfType = when(type.equalTo(lit(TokenType.INPUT.id())),
             inputTokens.minus(coalesce(cacheRead, zero)).minus(writes))
         .when(type.equalTo(lit(TokenType.OUTPUT.id())), outputTokens)
         .when(type.equalTo(lit(TokenType.CACHE_READ.id())), cacheRead)
@@ -92,10 +92,13 @@ public final class GatewayLogNormalizer implements Normalizer {
         .when(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id())), cacheCreation1h);
 
     // materialized once: the price expressions repeat it (see PriceBook#cost)
-    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(Parse.text(raw(PROVIDER)), model, at));
+    Dataset<Row> indexed = input.rows().withColumn(PRICE_INDEX, book.index(Parse.text(raw(PROVIDER)), model, at));
     Column index = col(PRICE_INDEX);
-    Column unitPrice = book.unitPricePerMillion(index, type, batch, inputTokens);
-    Column cost = book.cost(index, type, batch, inputTokens, tokens);
+    TokenUsageRows.Priced priced = TokenUsageRows.Priced.of(indexed, book, index, type, tokensOfType, batch, inputTokens);
+    Dataset<Row> rows = priced.rows();
+    Column tokens = priced.tokens();
+    Column unitPrice = priced.unitPrice();
+    Column cost = priced.cost();
     Column currency = book.currency(index);
     Column providerName = coalesce(Lookups.lookup(PROVIDERS, providerId), Parse.text(raw(PROVIDER)));
     Column meter = meter(type);
@@ -131,11 +134,11 @@ public final class GatewayLogNormalizer implements Normalizer {
     Column skuId = concat(providerId, lit("/"), normalizedModel);
     row.set(SKU_ID, skuId);
     row.set(SKU_METER, meter);
-    Column priced = unitPrice.isNotNull();
-    row.set(SKU_PRICE_ID, when(priced, TokenUsageRows.skuPriceId(skuId, book.version(index), type, batch)));
-    row.set(PRICING_CATEGORY, when(priced, lit("Standard")));
-    row.set(PRICING_UNIT, when(priced, lit("1000000 Tokens")));
-    row.set(PRICING_QUANTITY, when(priced, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
+    Column hasPrice = unitPrice.isNotNull();
+    row.set(SKU_PRICE_ID, when(hasPrice, TokenUsageRows.skuPriceId(skuId, book.version(index), type, batch)));
+    row.set(PRICING_CATEGORY, when(hasPrice, lit("Standard")));
+    row.set(PRICING_UNIT, when(hasPrice, lit("1000000 Tokens")));
+    row.set(PRICING_QUANTITY, when(hasPrice, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
     row.set(LIST_UNIT_PRICE, unitPrice);
     row.set(CONTRACTED_UNIT_PRICE, unitPrice);
     row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, unitPrice);

@@ -80,11 +80,14 @@ public final class OpenAiUsageNormalizer implements Normalizer {
     Column isInput = type.equalTo(lit(TokenType.INPUT.id()));
     Column isOutput = type.equalTo(lit(TokenType.OUTPUT.id()));
 
-    Dataset<Row> rows = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, Parse.text(col(SERVICE_TIER))));
+    Dataset<Row> indexed = input.rows().withColumn(PRICE_INDEX, book.index(lit(PROVIDER_ID), model, start, Parse.text(col(SERVICE_TIER))));
     Column index = col(PRICE_INDEX);
     FocusRow row = new FocusRow();
     TokenUsageRows.provider(row, PROVIDER);
-    Column cost = TokenUsageRows.price(row, book, index, type, tokens, batch, lit(0L),
+    TokenUsageRows.Priced priced = TokenUsageRows.Priced.of(indexed, book, index, type, tokens, batch, lit(0L));
+    Dataset<Row> rows = priced.rows();
+    Column cost = priced.cost();
+    TokenUsageRows.price(row, book, index, type, priced, batch,
         concat(lit(PROVIDER_ID + "/"), ModelIds.fromUsageType(model)));
     row.set(BILLING_ACCOUNT_ID, lit(OpenAiCostsNormalizer.ACCOUNT));
     row.set(BILLING_ACCOUNT_TYPE, lit("Organization"));
@@ -140,7 +143,7 @@ public final class OpenAiUsageNormalizer implements Normalizer {
         PipelineErrorCode.INVALID_VALUE, concat(lit(INPUT_UNCACHED_TOKENS + ": '"), col(INPUT_UNCACHED_TOKENS),
             lit("' is not input_tokens - input_cached_tokens - input_cache_write_tokens = "),
             uncached.cast(DataTypes.LongType).cast(DataTypes.StringType)));
-    TokenUsageRows.checkPriced(rejections, model.isNotNull().and(start.isNotNull()).and(tokens.geq(zero)), cost,
+    TokenUsageRows.checkPriced(rejections, model.isNotNull().and(start.isNotNull()).and(priced.tokens().geq(zero)), cost,
         PROVIDER_ID, model, type, start, book);
 
     List<String> rawColumns = new ArrayList<>(schema.columns().stream().map(RawColumn::name).toList());

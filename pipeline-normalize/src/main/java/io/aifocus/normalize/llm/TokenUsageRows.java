@@ -1,6 +1,7 @@
 package io.aifocus.normalize.llm;
 
 import static io.aifocus.schema.FocusColumns.*;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -72,14 +75,36 @@ final class TokenUsageRows {
   }
 
   /**
-   * Sets the price, cost, quantity and token columns of a row of {@code type} with {@code tokens} tokens;
-   * {@code index} must be a column reference to the materialized price index. Returns the cost (null when
-   * unpriced).
+   * A row's token count, unit price and cost, computed once per row in a projection before the split and referred
+   * to by name: the FOCUS row repeats each of them several times (four cost columns, four unit price columns, the
+   * checks), and written out in place every repetition multiplied the size of the plan Spark analyses and optimizes.
    */
-  static Column price(FocusRow row, PriceBook book, Column index, Column type, Column tokens, Column batch,
-      Column requestInputTokens, Column skuId) {
-    Column unitPrice = book.unitPricePerMillion(index, type, batch, requestInputTokens);
-    Column cost = book.cost(index, type, batch, requestInputTokens, tokens);
+  record Priced(Dataset<Row> rows, Column tokens, Column unitPrice, Column cost) {
+    static final String TOKENS = "_aif_tokens";
+    static final String UNIT_PRICE = "_aif_unit_price";
+    static final String COST = "_aif_cost";
+
+    /** {@code index} must be a column reference to the materialized price index ({@link PriceBook#cost}). */
+    static Priced of(Dataset<Row> rows, PriceBook book, Column index, Column type, Column tokens, Column batch,
+        Column requestInputTokens) {
+      Dataset<Row> withTokens = rows.withColumn(TOKENS, tokens);
+      Column count = col(TOKENS);
+      Dataset<Row> priced = withTokens
+          .withColumn(UNIT_PRICE, book.unitPricePerMillion(index, type, batch, requestInputTokens))
+          .withColumn(COST, book.cost(index, type, batch, requestInputTokens, count));
+      return new Priced(priced, count, col(UNIT_PRICE), col(COST));
+    }
+  }
+
+  /**
+   * Sets the price, cost, quantity and token columns of a row of {@code type} priced by {@code priced};
+   * {@code index} must be a column reference to the materialized price index.
+   */
+  static void price(FocusRow row, PriceBook book, Column index, Column type, Priced priced, Column batch,
+      Column skuId) {
+    Column tokens = priced.tokens();
+    Column unitPrice = priced.unitPrice();
+    Column cost = priced.cost();
     Column currency = book.currency(index);
     row.set(BILLED_COST, cost);
     row.set(EFFECTIVE_COST, cost);
@@ -88,13 +113,13 @@ final class TokenUsageRows {
     row.set(BILLING_CURRENCY, currency);
     row.set(PRICING_CURRENCY, currency);
     row.set(PRICING_CURRENCY_EFFECTIVE_COST, cost);
-    Column priced = unitPrice.isNotNull();
+    Column hasPrice = unitPrice.isNotNull();
     row.set(SKU_METER, meter(type));
     row.set(SKU_ID, skuId);
-    row.set(SKU_PRICE_ID, when(priced, skuPriceId(skuId, book.version(index), type, batch)));
-    row.set(PRICING_CATEGORY, when(priced, lit("Standard")));
-    row.set(PRICING_UNIT, when(priced, lit("1000000 Tokens")));
-    row.set(PRICING_QUANTITY, when(priced, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
+    row.set(SKU_PRICE_ID, when(hasPrice, skuPriceId(skuId, book.version(index), type, batch)));
+    row.set(PRICING_CATEGORY, when(hasPrice, lit("Standard")));
+    row.set(PRICING_UNIT, when(hasPrice, lit("1000000 Tokens")));
+    row.set(PRICING_QUANTITY, when(hasPrice, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
     row.set(LIST_UNIT_PRICE, unitPrice);
     row.set(CONTRACTED_UNIT_PRICE, unitPrice);
     row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, unitPrice);
@@ -108,7 +133,6 @@ final class TokenUsageRows {
     row.set(ExtensionColumns.CACHED_INPUT_TOKENS, when(type.equalTo(lit(TokenType.CACHE_READ.id())), tokens));
     row.set(ExtensionColumns.CACHE_WRITE_TOKENS, when(type.equalTo(lit(TokenType.CACHE_WRITE_5M.id()))
         .or(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id()))), tokens));
-    return cost;
   }
 
   /**
