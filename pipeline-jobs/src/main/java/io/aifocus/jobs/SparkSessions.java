@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SparkSessions {
   static final String DEFAULT_MASTER = "local[*]";
+  static final String DELTA_FORCE_VERIFY_NON_UTC = "spark.databricks.delta.allFilesInCrc.verificationMode.forceOnNonUTC.enabled";
 
   private SparkSessions() {}
 
@@ -42,6 +43,12 @@ final class SparkSessions {
         .config("spark.sql.debug.maxToStringFields", "200")
         // malformed CSV records must be detected the same way by every query (see RawColumns)
         .config("spark.sql.csv.parser.columnPruning.enabled", "false");
+    if (!conf.contains(DELTA_FORCE_VERIFY_NON_UTC)) {
+      // Delta keeps a small table's file list in its checksum file and, in a JVM whose time zone is not UTC, checks
+      // it after every commit by rebuilding the table state: a Spark job per commit. Delta forces that check only
+      // outside UTC; aifocus sessions run in UTC and partition every table by strings.
+      builder.config(DELTA_FORCE_VERIFY_NON_UTC, "false");
+    }
     if (local) {
       // small-machine defaults; a cluster keeps its own settings
       if (!conf.contains("spark.ui.enabled")) {
