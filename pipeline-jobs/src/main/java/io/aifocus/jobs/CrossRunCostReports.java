@@ -176,6 +176,11 @@ final class CrossRunCostReports {
               sum(when(col(FROM_COPY), 1).otherwise(0)).cast("long").as(UsageCostReconciler.EARLIER_ROWS))
           .where(col(BilledCostDistribution.BILLED_AMOUNT).isNotNull())
           .collectAsList();
+      if (billed.isEmpty() && costScopes.isEmpty()) {
+        // no cost report amount for these days, none delivered by this run: nothing to distribute or restore
+        progress.stage("%s: no provider day has both usage rows and cost report rows", UsageCostReconciler.RUNS_KIND);
+        return List.of();
+      }
       Set<DayKey> withUsage = new TreeSet<>(DayKey.ORDER);
       for (Row r : UsageCostReconciler.keyed(table.where(expr("(" + usageWhere + ") AND (" + inKeys + ")")), provider)
           .select(key).distinct().collectAsList()) {

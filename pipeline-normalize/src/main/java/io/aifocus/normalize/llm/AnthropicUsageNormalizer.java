@@ -115,7 +115,8 @@ public final class AnthropicUsageNormalizer implements Normalizer {
     Column webSearches = Parse.decimal(col(WEB_SEARCH_REQUESTS));
     tags.put("web-search-requests", when(type.equalTo(lit(TokenType.INPUT.id())).and(webSearches.gt(lit(0))),
         webSearches.cast(DataTypes.LongType).cast(DataTypes.StringType)));
-    Column tagMap = tagMap(tags);
+    rows = rows.withColumn(TokenUsageRows.TAG_MAP, tagMap(tags));
+    Column tagMap = col(TokenUsageRows.TAG_MAP);
     row.set(TAGS, Tags.json(tagMap));
     row.set(ExtensionColumns.TEAM, Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys()));
     row.set(ExtensionColumns.MODEL, normalizedModel);

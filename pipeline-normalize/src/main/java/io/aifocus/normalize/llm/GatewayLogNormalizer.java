@@ -152,7 +152,8 @@ public final class GatewayLogNormalizer implements Normalizer {
         struct(lit(TAG_ENVIRONMENT).as("key"), Parse.text(raw(ENVIRONMENT)).as("value")),
         struct(lit(TAG_BUSINESS_UNIT).as("key"), Parse.text(raw(BUSINESS_UNIT)).as("value"))),
         e -> e.getField("value").isNotNull()));
-    Column tagMap = map_concat(freeTags, fieldTags);
+    rows = rows.withColumn(TokenUsageRows.TAG_MAP, map_concat(freeTags, fieldTags));
+    Column tagMap = col(TokenUsageRows.TAG_MAP);
     row.set(io.aifocus.schema.FocusColumns.TAGS, Tags.json(tagMap));
     row.set(ExtensionColumns.TEAM, coalesce(Parse.text(raw(TEAM)), Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys())));
     row.set(ExtensionColumns.MODEL, normalizedModel);

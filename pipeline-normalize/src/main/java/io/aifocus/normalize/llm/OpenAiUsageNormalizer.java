@@ -113,7 +113,8 @@ public final class OpenAiUsageNormalizer implements Normalizer {
     tags.put("input-image-tokens", when(isInput, wholeText(INPUT_IMAGE_TOKENS)));
     tags.put("output-audio-tokens", when(isOutput, wholeText(OUTPUT_AUDIO_TOKENS)));
     tags.put("output-image-tokens", when(isOutput, wholeText(OUTPUT_IMAGE_TOKENS)));
-    Column tagMap = AnthropicUsageNormalizer.tagMap(tags);
+    rows = rows.withColumn(TokenUsageRows.TAG_MAP, AnthropicUsageNormalizer.tagMap(tags));
+    Column tagMap = col(TokenUsageRows.TAG_MAP);
     row.set(TAGS, Tags.json(tagMap));
     row.set(ExtensionColumns.TEAM, Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys()));
     row.set(ExtensionColumns.MODEL, normalizedModel);

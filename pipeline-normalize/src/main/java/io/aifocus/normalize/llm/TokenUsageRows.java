@@ -31,6 +31,11 @@ import org.apache.spark.sql.types.DataTypes;
  */
 final class TokenUsageRows {
   static final Map<String, String> PROVIDER_NAMES = GatewayLogNormalizer.PROVIDERS;
+  /**
+   * A row's tag map, computed once in the rows before the split: Tags and x_Team (twice per team tag key) read
+   * it, and each reading written out in place repeated the whole map expression.
+   */
+  static final String TAG_MAP = "_aif_tag_map";
 
   private TokenUsageRows() {}
 
