@@ -97,20 +97,11 @@ public final class GatewayLogNormalizer implements Normalizer {
     TokenUsageRows.Priced priced = TokenUsageRows.Priced.of(indexed, book, index, type, tokensOfType, batch, inputTokens);
     Dataset<Row> rows = priced.rows();
     Column tokens = priced.tokens();
-    Column unitPrice = priced.unitPrice();
     Column cost = priced.cost();
-    Column currency = book.currency(index);
     Column providerName = coalesce(Lookups.lookup(PROVIDERS, providerId), Parse.text(raw(PROVIDER)));
-    Column meter = meter(type);
+    Column meter = TokenUsageRows.meter(type);
 
     FocusRow row = new FocusRow();
-    row.set(BILLED_COST, cost);
-    row.set(EFFECTIVE_COST, cost);
-    row.set(LIST_COST, cost);
-    row.set(CONTRACTED_COST, cost);
-    row.set(BILLING_CURRENCY, currency);
-    row.set(PRICING_CURRENCY, currency);
-    row.set(PRICING_CURRENCY_EFFECTIVE_COST, cost);
     row.set(BILLING_ACCOUNT_ID, coalesce(Parse.text(raw(ACCOUNT_ID)), providerId));
     row.set(BILLING_ACCOUNT_TYPE, lit("Organization"));
     Column month = date_trunc("month", at);
@@ -132,19 +123,8 @@ public final class GatewayLogNormalizer implements Normalizer {
     row.set(SERVICE_NAME, concat(providerName, lit(" API")));
     Column normalizedModel = ModelIds.fromUsageType(model);
     Column skuId = concat(providerId, lit("/"), normalizedModel);
-    row.set(SKU_ID, skuId);
-    row.set(SKU_METER, meter);
-    Column hasPrice = unitPrice.isNotNull();
-    row.set(SKU_PRICE_ID, when(hasPrice, TokenUsageRows.skuPriceId(skuId, book.version(index), type, batch)));
-    row.set(PRICING_CATEGORY, when(hasPrice, lit("Standard")));
-    row.set(PRICING_UNIT, when(hasPrice, lit("1000000 Tokens")));
-    row.set(PRICING_QUANTITY, when(hasPrice, tokens.cast(Parse.MONEY).divide(lit(1_000_000))));
-    row.set(LIST_UNIT_PRICE, unitPrice);
-    row.set(CONTRACTED_UNIT_PRICE, unitPrice);
-    row.set(PRICING_CURRENCY_LIST_UNIT_PRICE, unitPrice);
-    row.set(PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, unitPrice);
-    row.set(CONSUMED_QUANTITY, tokens);
-    row.set(CONSUMED_UNIT, lit("Tokens"));
+    // costs, currencies, SKU, prices, quantities, x_UsageType, x_PriceBookVersion and the token columns
+    TokenUsageRows.price(row, book, index, type, priced, batch, skuId);
 
     Column freeTags = map_filter(coalesce(col(io.aifocus.schema.source.GatewayLogColumns.TAGS), Lookups.emptyStringMap()),
         (k, v) -> k.notEqual(lit(TAG_ENVIRONMENT)).and(k.notEqual(lit(TAG_BUSINESS_UNIT))));
@@ -162,14 +142,7 @@ public final class GatewayLogNormalizer implements Normalizer {
     row.set(ExtensionColumns.RUN_ID, lit(context.runId()));
     row.set(ExtensionColumns.INGESTED_AT, lit(Timestamp.from(context.ingestedAt())));
     row.set(ExtensionColumns.SERVICE_CODE, providerId);
-    row.set(ExtensionColumns.USAGE_TYPE, type);
     row.set(ExtensionColumns.SOURCE_RECORD_ID, Parse.text(raw(REQUEST_ID)));
-    row.set(ExtensionColumns.PRICE_BOOK_VERSION, book.version(index));
-    row.set(ExtensionColumns.INPUT_TOKENS, when(type.equalTo(lit(TokenType.INPUT.id())), tokens));
-    row.set(ExtensionColumns.OUTPUT_TOKENS, when(type.equalTo(lit(TokenType.OUTPUT.id())), tokens));
-    row.set(ExtensionColumns.CACHED_INPUT_TOKENS, when(type.equalTo(lit(TokenType.CACHE_READ.id())), tokens));
-    row.set(ExtensionColumns.CACHE_WRITE_TOKENS, when(type.equalTo(lit(TokenType.CACHE_WRITE_5M.id()))
-        .or(type.equalTo(lit(TokenType.CACHE_WRITE_1H.id()))), tokens));
     row.set(ExtensionColumns.REQUESTS, when(type.equalTo(lit(TokenType.INPUT.id())), lit(1)).otherwise(lit(0)));
     row.set(ExtensionColumns.FEATURE, Parse.text(raw(FEATURE)));
     row.set(ExtensionColumns.CUSTOMER, Parse.text(raw(CUSTOMER)));
@@ -218,14 +191,6 @@ public final class GatewayLogNormalizer implements Normalizer {
 
   private static Column raw(String name) {
     return col(Names.quote(name));
-  }
-
-  private static Column meter(Column type) {
-    Column out = lit(null).cast(DataTypes.StringType);
-    for (TokenType t : TokenType.values()) {
-      out = when(type.equalTo(lit(t.id())), lit(t.meter())).otherwise(out);
-    }
-    return out;
   }
 
 }
