@@ -1,13 +1,15 @@
 package io.aifocus.normalize;
 
-import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.map_values;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -18,30 +20,67 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Tags as FOCUS KeyValueFormat JSON, and the team they attribute a row to. */
+/**
+ * Tags as FOCUS KeyValueFormat JSON, and the team they attribute a row to.
+ *
+ * <p>These expressions run on every row of a large bill, so they avoid Spark's higher-order functions where a
+ * compiled expression does the same: Spark evaluates a lambda function row by row outside the generated code,
+ * and in Spark 4.2 every element it reads that way builds a new {@code SQLConf} on the executor (the JFR profile
+ * of a 1M-row CUR 2.0 run found 42% of the task samples in them; docs/benchmarks.md, ninth session). The only one
+ * left is {@code map_filter}, and it runs only on rows whose map holds a blank value.
+ */
 public final class Tags {
+  /** Joins a map's values to find blank ones without a lambda; a value holding it only sends a row the exact way. */
+  private static final String SEPARATOR = "\u0000";
+  /** A blank value (empty, spaces only, or null joined as empty) between two separators or at either end. */
+  private static final String BLANK_VALUE = "(^|\u0000) *(\u0000|$)";
+
   private Tags() {}
 
-  /** Drops entries with blank values (an untagged resource has blank tag cells in CUR CSVs). */
+  /**
+   * Drops entries with null or blank values (an untagged resource has blank tag cells in CUR CSVs). A map without
+   * such an entry is returned as it is, found with compiled expressions; {@code map_filter} runs only on the others.
+   */
   public static Column nonBlank(Column tagMap) {
-    return map_filter(tagMap, (k, v) -> v.isNotNull().and(trim(v).notEqual(lit(""))));
+    Column maybeBlank = size(tagMap).gt(0)
+        .and(array_join(map_values(tagMap), SEPARATOR, "").rlike(BLANK_VALUE));
+    return when(maybeBlank, map_filter(tagMap, (k, v) -> isBlank(v).unary_$bang())).otherwise(tagMap);
+  }
+
+  private static Column isBlank(Column value) {
+    return value.isNull().or(trim(value).equalTo(lit("")));
   }
 
   /** Sorted-key JSON object of a map&lt;string,string&gt;, or null when there is no tag. */
   public static Column json(Column tagMap) {
     Column cleaned = nonBlank(tagMap);
+    // sort_array orders the (key, value) entries by key (keys are unique) in generated code; array_sort would
+    // compare them through a lambda
     return when(
             tagMap.isNull().or(size(cleaned).equalTo(0)),
             lit(null).cast(DataTypes.StringType))
-        .otherwise(to_json(map_from_entries(array_sort(map_entries(cleaned)))));
+        .otherwise(to_json(map_from_entries(sort_array(map_entries(cleaned)))));
   }
 
-  /** The first non-blank value among {@code keys}, else {@code unattributed}. */
+  /**
+   * The first non-blank value among {@code keys}, else {@code unattributed}. Blank and null values count as
+   * absent, so a map needs no {@link #nonBlank} first.
+   */
   public static Column team(Column tagMap, List<String> keys) {
+    return team(List.of(tagMap), keys);
+  }
+
+  /**
+   * The first non-blank value among {@code keys} in the first map, then in the next (AWS CUR: resource tags, then
+   * cost categories), else {@code unattributed}.
+   */
+  public static Column team(List<Column> tagMaps, List<String> keys) {
     List<Column> candidates = new ArrayList<>();
-    for (String key : keys) {
-      Column v = trim(element_at(tagMap, lit(key)));
-      candidates.add(when(v.notEqual(lit("")), v));
+    for (Column tagMap : tagMaps) {
+      for (String key : keys) {
+        Column v = trim(element_at(tagMap, lit(key)));
+        candidates.add(when(v.notEqual(lit("")), v));
+      }
     }
     candidates.add(lit(CostAndUsageTable.UNATTRIBUTED_TEAM));
     return coalesce(candidates.toArray(Column[]::new));

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_concat;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.when;
 
@@ -237,7 +236,7 @@ public final class AwsCurNormalizer implements Normalizer {
     Column tagMap = coalesce(col(RESOURCE_TAGS), Lookups.emptyStringMap());
     Column costCategories = coalesce(col(COST_CATEGORY), Lookups.emptyStringMap());
     row.set(TAGS, Tags.json(col(RESOURCE_TAGS)));
-    row.set(ExtensionColumns.TEAM, Tags.team(map_concat(Tags.nonBlank(tagMap), Tags.nonBlank(costCategories)), context.teamTagKeys()));
+    row.set(ExtensionColumns.TEAM, Tags.team(List.of(tagMap, costCategories), context.teamTagKeys()));
     Column bedrock = productCode.equalTo(lit("AmazonBedrock")).or(marketplace
         .and(usageType.rlike("(?i)tokens?")).and(usageType.rlike(MARKETPLACE_USAGE_TYPE).unary_$bang()));
     row.set(ExtensionColumns.MODEL, coalesce(

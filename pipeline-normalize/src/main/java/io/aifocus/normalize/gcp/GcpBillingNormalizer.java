@@ -161,7 +161,7 @@ public final class GcpBillingNormalizer implements Normalizer {
 
     Column tagMap = labelMap(col(LABELS), col(PROJECT_LABELS));
     row.set(TAGS, Tags.json(tagMap));
-    row.set(ExtensionColumns.TEAM, Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys()));
+    row.set(ExtensionColumns.TEAM, Tags.team(tagMap, context.teamTagKeys()));
     row.set(ExtensionColumns.MODEL, coalesce(when(aiCharge, ModelIds.fromSkuDescription(sku)),
         lit(CostAndUsageTable.NO_MODEL)));
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));

@@ -135,7 +135,7 @@ public final class GatewayLogNormalizer implements Normalizer {
     rows = rows.withColumn(TokenUsageRows.TAG_MAP, map_concat(freeTags, fieldTags));
     Column tagMap = col(TokenUsageRows.TAG_MAP);
     row.set(io.aifocus.schema.FocusColumns.TAGS, Tags.json(tagMap));
-    row.set(ExtensionColumns.TEAM, coalesce(Parse.text(raw(TEAM)), Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys())));
+    row.set(ExtensionColumns.TEAM, coalesce(Parse.text(raw(TEAM)), Tags.team(tagMap, context.teamTagKeys())));
     row.set(ExtensionColumns.MODEL, normalizedModel);
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));

@@ -146,7 +146,7 @@ public final class LiteLlmSpendNormalizer implements Normalizer {
     row.set(TAGS, Tags.json(tagMap));
     Column teamAlias = Parse.text(get_json_object(metadata, "$.user_api_key_team_alias"));
     row.set(ExtensionColumns.TEAM, coalesce(teamAlias, Parse.text(col(TEAM_ID)),
-        Tags.team(Tags.nonBlank(callerTags), context.teamTagKeys())));
+        Tags.team(callerTags, context.teamTagKeys())));
     row.set(ExtensionColumns.MODEL, coalesce(normalizedModel, lit(CostAndUsageTable.NO_MODEL)));
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));

@@ -116,7 +116,7 @@ public final class OpenAiUsageNormalizer implements Normalizer {
     rows = rows.withColumn(TokenUsageRows.TAG_MAP, AnthropicUsageNormalizer.tagMap(tags));
     Column tagMap = col(TokenUsageRows.TAG_MAP);
     row.set(TAGS, Tags.json(tagMap));
-    row.set(ExtensionColumns.TEAM, Tags.team(Tags.nonBlank(tagMap), context.teamTagKeys()));
+    row.set(ExtensionColumns.TEAM, Tags.team(tagMap, context.teamTagKeys()));
     row.set(ExtensionColumns.MODEL, normalizedModel);
     row.set(ExtensionColumns.SOURCE_KIND, lit(kind().id()));
     row.set(ExtensionColumns.SOURCE_FILE, col(RawColumns.SOURCE_FILE));
