@@ -266,10 +266,9 @@ public final class AwsCurNormalizer implements Normalizer {
 
     Rejections rejections = new Rejections();
     for (RawColumn column : schema.scalarColumns()) {
-      Column rawValue = col(column.name());
       switch (column.type()) {
-        case "decimal" -> rejections.number(column.name(), rawValue, values.decimal(column.name()));
-        case "timestamp" -> rejections.timestamp(column.name(), rawValue, values.timestamp(column.name()));
+        case "decimal" -> rejections.number(column.name(), values, values.decimal(column.name()));
+        case "timestamp" -> rejections.timestamp(column.name(), values, values.timestamp(column.name()));
         default -> {}
       }
     }

@@ -116,12 +116,12 @@ public final class AzureCostNormalizer implements Normalizer {
       switch (column.type()) {
         case "decimal" -> {
           Column parsed = values.decimal(column.name());
-          rejections.number(column.name(), col(column.name()), parsed);
+          rejections.number(column.name(), values, parsed);
           numbers.put(column.name(), parsed);
         }
         case "timestamp" -> {
           Column parsed = values.timestamp(column.name());
-          rejections.timestamp(column.name(), col(column.name()), parsed);
+          rejections.timestamp(column.name(), values, parsed);
           dates.put(column.name(), parsed);
         }
         default -> { }

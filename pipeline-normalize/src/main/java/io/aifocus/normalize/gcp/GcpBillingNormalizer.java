@@ -181,7 +181,7 @@ public final class GcpBillingNormalizer implements Normalizer {
       }
       Column rawValue = col(column.name());
       switch (column.type()) {
-        case "decimal" -> rejections.number(column.name(), rawValue, values.decimal(column.name()));
+        case "decimal" -> rejections.number(column.name(), values, values.decimal(column.name()));
         case "timestamp" -> rejections.timestamp(column.name(), rawValue, timestamp(rawValue));
         default -> {}
       }
