@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.map_values;
+import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.to_json;
@@ -42,24 +43,32 @@ public final class Tags {
    * such an entry is returned as it is, found with compiled expressions; {@code map_filter} runs only on the others.
    */
   public static Column nonBlank(Column tagMap) {
-    Column maybeBlank = size(tagMap).gt(0)
-        .and(array_join(map_values(tagMap), SEPARATOR, "").rlike(BLANK_VALUE));
-    return when(maybeBlank, map_filter(tagMap, (k, v) -> isBlank(v).unary_$bang())).otherwise(tagMap);
+    return when(mayHoldBlank(tagMap), filterBlank(tagMap)).otherwise(tagMap);
   }
 
-  private static Column isBlank(Column value) {
-    return value.isNull().or(trim(value).equalTo(lit("")));
+  /** True for every map with a null or blank value (and for some whose values hold the separator). */
+  private static Column mayHoldBlank(Column tagMap) {
+    return size(tagMap).gt(0).and(array_join(map_values(tagMap), SEPARATOR, "").rlike(BLANK_VALUE));
   }
 
-  /** Sorted-key JSON object of a map&lt;string,string&gt;, or null when there is no tag. */
+  private static Column filterBlank(Column tagMap) {
+    return map_filter(tagMap, (k, v) -> v.isNull().or(trim(v).equalTo(lit(""))).unary_$bang());
+  }
+
+  /**
+   * Sorted-key JSON object of a map&lt;string,string&gt; without its blank values, or null when no tag is left.
+   * Each branch names the map's expensive forms once: Spark computes a subexpression shared by a {@code CASE}
+   * condition and a later branch twice.
+   */
   public static Column json(Column tagMap) {
-    Column cleaned = nonBlank(tagMap);
-    // sort_array orders the (key, value) entries by key (keys are unique) in generated code; array_sort would
-    // compare them through a lambda
-    return when(
-            tagMap.isNull().or(size(cleaned).equalTo(0)),
-            lit(null).cast(DataTypes.StringType))
-        .otherwise(to_json(map_from_entries(sort_array(map_entries(cleaned)))));
+    return when(tagMap.isNull().or(size(tagMap).equalTo(0)), lit(null).cast(DataTypes.StringType))
+        .when(mayHoldBlank(tagMap).unary_$bang(), sortedJson(tagMap))
+        .otherwise(nullif(sortedJson(filterBlank(tagMap)), lit("{}")));
+  }
+
+  /** sort_array orders the (key, value) entries by key (keys are unique) in generated code, unlike array_sort. */
+  private static Column sortedJson(Column map) {
+    return to_json(map_from_entries(sort_array(map_entries(map))));
   }
 
   /**
