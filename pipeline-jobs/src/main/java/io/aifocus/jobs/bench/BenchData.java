@@ -27,7 +27,9 @@ import org.apache.parquet.schema.MessageTypeParser;
 /**
  * Deterministic benchmark inputs, written streaming to disk (one row in memory at a time): a legacy CUR CSV and the
  * same rows as a CUR 2.0 Parquet file ({@code aws-cur}), LLM gateway request logs ({@code gateway-log} JSONL) with a
- * matching price book, and DCGM exporter samples (Prometheus text). The same seed and size give the same bytes.
+ * matching price book, and DCGM exporter samples (Prometheus text). The same seed and size give the same bytes
+ * (Parquet: the same data pages; parquet-mr orders the footer's encoding lists by a hash set, which can differ
+ * between JVMs).
  */
 public final class BenchData {
   /** One generated file: its rows (records), the exact Σ of its billed amount (null where none), its SHA-256. */
