@@ -48,6 +48,8 @@ class BenchCommandTest {
         .contains("| cur-csv | aifocus | input totals (read + parse + cache) | ")
         .contains("| cur-csv | aifocus | write focus | ")
         .contains("| cur-csv | duckdb | read + project + write | ")
+        .containsPattern("warm-up before the engines: a 1000-row partitioned Delta write, a replaceWhere overwrite and"
+            + " a read, \\d+\\.\\d s;")
         .contains("sha256 " + BenchData.curCsv(work.resolve("again.csv"), 2000, 5).sha256());
   }
 
