@@ -27,11 +27,14 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>These expressions run on every row of a large bill, so they avoid Spark's higher-order functions where a
  * compiled expression does the same: Spark evaluates a lambda function row by row outside the generated code,
  * and in Spark 4.2 every element it reads that way builds a new {@code SQLConf} on the executor (the JFR profile
- * of a 1M-row CUR 2.0 run found 42% of the task samples in them; docs/benchmarks.md, ninth session). The only one
- * left is {@code map_filter}, and it runs only on rows whose map holds a blank value.
+ * of a 1M-row CUR 2.0 run found 42% of the Parquet run's task samples in them; docs/benchmarks.md, ninth
+ * session). The only one left is {@code map_filter}, for the tag JSON of a row whose map holds a blank value.
  */
 public final class Tags {
-  /** Joins a map's values to find blank ones without a lambda; a value holding it only sends a row the exact way. */
+  /**
+   * Joins a map's values to find blank ones without a lambda. A value that holds it can make a row look blank;
+   * such a row takes the exact {@code map_filter} way, which keeps the value.
+   */
   private static final String SEPARATOR = "\u0000";
   /** A blank value (empty, spaces only, or null joined as empty) between two separators or at either end. */
   private static final String BLANK_VALUE = "(^|\u0000) *(\u0000|$)";
@@ -39,14 +42,9 @@ public final class Tags {
   private Tags() {}
 
   /**
-   * Drops entries with null or blank values (an untagged resource has blank tag cells in CUR CSVs). A map without
-   * such an entry is returned as it is, found with compiled expressions; {@code map_filter} runs only on the others.
+   * True for every map with a null or blank value (an untagged resource has blank tag cells in CUR CSVs), and for
+   * some whose values hold the separator.
    */
-  public static Column nonBlank(Column tagMap) {
-    return when(mayHoldBlank(tagMap), filterBlank(tagMap)).otherwise(tagMap);
-  }
-
-  /** True for every map with a null or blank value (and for some whose values hold the separator). */
   private static Column mayHoldBlank(Column tagMap) {
     return size(tagMap).gt(0).and(array_join(map_values(tagMap), SEPARATOR, "").rlike(BLANK_VALUE));
   }
