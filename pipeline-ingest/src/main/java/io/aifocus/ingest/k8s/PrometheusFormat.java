@@ -74,22 +74,29 @@ public final class PrometheusFormat {
         end = content.length();
       }
       lineNo++;
-      String line = content.substring(start, end);
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1);
-      }
-      String trimmed = line.strip();
-      if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-        try {
-          sink.sample(parseLine(trimmed, lineNo));
-        } catch (IllegalArgumentException e) {
-          sink.problem(new Problem(lineNo, line, e.getMessage()));
-        }
-      }
+      parseTextLine(content.substring(start, end), lineNo, sink);
       if (end == content.length()) {
         break;
       }
       start = end + 1;
+    }
+  }
+
+  /**
+   * One line of a text exposition (without its {@code \n}; a trailing {@code \r} is dropped): a sample, a problem,
+   * or nothing for a blank or comment line. Lets a reader parse a file line by line as it streams it.
+   */
+  public static void parseTextLine(String line, long lineNo, Sink sink) {
+    if (line.endsWith("\r")) {
+      line = line.substring(0, line.length() - 1);
+    }
+    String trimmed = line.strip();
+    if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+      try {
+        sink.sample(parseLine(trimmed, lineNo));
+      } catch (IllegalArgumentException e) {
+        sink.problem(new Problem(lineNo, line, e.getMessage()));
+      }
     }
   }
 
