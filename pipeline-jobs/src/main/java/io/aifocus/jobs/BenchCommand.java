@@ -564,7 +564,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    return "aifocus bench --rows " + rows + " --seed " + seed + " --inputs " + String.join(",", inputs)
+    boolean rowsUsed = inputs.stream().anyMatch(i -> !i.equals("dcgm")); // --rows sizes the CUR and gateway inputs
+    return "aifocus bench" + (rowsUsed ? " --rows " + rows : "") + " --seed " + seed + " --inputs " + String.join(",", inputs)
         + " --engines " + String.join(",", engines) + (inputs.contains("dcgm") ? " --gpus " + gpus + " --days " + days : "")
         + (master != null ? " --master '" + master + "'" : "") + (noRerun ? " --no-rerun" : "");
   }

@@ -54,6 +54,24 @@ class BenchCommandTest {
   }
 
   @Test
+  void dcgmOnlyRunParsesEverySampleAndItsReportHasNoCurTargets() throws Exception {
+    SparkTestSession.get();
+    Path work = SparkTestSession.newDirectory("bench-dcgm");
+    Path report = work.resolve("report.md");
+    CliTest.Call call = CliTest.cli("bench", "--inputs", "dcgm", "--gpus", "8", "--days", "1", "--seed", "5",
+        "--engines", "aifocus,spark", "--work", work.resolve("w").toString(), "--report", report.toString(), "-q");
+    assertThat(call.exit()).as(call.out() + call.err()).isZero();
+    String md = Files.readString(report, StandardCharsets.UTF_8);
+    assertThat(md)
+        // --rows sizes only the CUR and gateway inputs, so the command line leaves it out
+        .contains("Command: `aifocus bench --seed 5 --inputs dcgm --engines aifocus,spark --gpus 8 --days 1`")
+        // 8 GPUs × 2,880 samples a day, every one parsed and written by the Prometheus reader
+        .contains("| dcgm | aifocus | 23040 | ").contains("exact: 23040 sample row(s) parsed")
+        .contains("exact: 23042 row(s) in the table")
+        .doesNotContain("| target (issue 10) |");
+  }
+
+  @Test
   void reportSectionsAreReplacedByNameAndAppendedOtherwise() throws Exception {
     Path file = Files.createTempDirectory("bench-report").resolve("b.md");
     BenchReport.write(file, "one", "first\n");

@@ -17,7 +17,7 @@ import java.util.Optional;
  * as written): the text exposition format of a scrape ({@code # HELP}/{@code # TYPE} comments, optional
  * millisecond timestamps, OpenMetrics {@code # EOF}) and the HTTP API {@code query_range} / {@code query} JSON
  * response (matrix or vector; unix-second float timestamps, values as strings). Plain Java, so it runs inside a
- * Spark task per file and is unit-tested without Spark.
+ * Spark task (a text exposition line by line, {@link #parseTextLine}) and is unit-tested without Spark.
  */
 public final class PrometheusFormat {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -45,9 +45,11 @@ public final class BenchReport {
           .append(r.partitions()).append(" | ").append(r.maxFilesPerPartition()).append(" | ")
           .append(r.check().replace("|", "\\|")).append(" |\n");
     }
-    md.append("\n| target (issue 10) | measured | status |\n|---|---|---|\n");
-    for (Target t : targets) {
-      md.append("| ").append(t.name()).append(" | ").append(t.measured()).append(" | ").append(t.status()).append(" |\n");
+    if (!targets.isEmpty()) { // the targets are about CUR and reruns: a DCGM-only run has none
+      md.append("\n| target (issue 10) | measured | status |\n|---|---|---|\n");
+      for (Target t : targets) {
+        md.append("| ").append(t.name()).append(" | ").append(t.measured()).append(" | ").append(t.status()).append(" |\n");
+      }
     }
     md.append("\nPer stage (Spark engines: wall time of the stage's Spark jobs and their task metrics; the `driver` row is"
         + " the rest of the wall time: planning, Delta log work, listing):\n\n");
