@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 public final class JsonLines {
   /** The line's text, kept by {@link #readKeepingText}. */
   public static final String LINE = "_aif_line_text";
+  /** The parsed line (a struct of the schema's fields and the corrupt record; null for a line that is not an object). */
+  private static final String PARSED = "_aif_parsed_line";
 
   private JsonLines() {}
 
@@ -63,14 +65,20 @@ public final class JsonLines {
     List<StructField> fields = new ArrayList<>(List.of(schema.fields()));
     fields.add(DataTypes.createStructField(RawColumns.CORRUPT_RECORD, DataTypes.StringType, true));
     StructType withCorrupt = DataTypes.createStructType(fields);
-    Column parsed = from_json(col(LINE), withCorrupt,
-        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", RawColumns.CORRUPT_RECORD));
-    Column isObject = trim(col(LINE)).startsWith("{");
+    // The line is parsed once, into one struct column the fields are then read from. Reading the fields of a
+    // from_json written out per field made Spark parse the line once per field: the parse sat inside a CASE
+    // branch, where Spark does not share subexpressions (and Spark does not merge the two projections back, since
+    // the struct column is read more than once).
+    Column parsed = when(trim(col(LINE)).startsWith("{"), from_json(col(LINE), withCorrupt,
+        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", RawColumns.CORRUPT_RECORD)));
+    Column struct = col(PARSED);
+    df = df.select(col(LINE), col(RawColumns.SOURCE_LINE), parsed.as(PARSED));
     List<Column> out = new ArrayList<>();
     for (StructField field : schema.fields()) {
-      out.add(when(isObject, parsed.getField(field.name())).as(field.name()));
+      out.add(struct.getField(field.name()).as(field.name()));
     }
-    out.add(when(isObject.and(parsed.getField(RawColumns.CORRUPT_RECORD).isNull()), lit(null).cast(DataTypes.StringType))
+    // not an object (struct null), or an object that does not match the schema: the line is the corrupt record
+    out.add(when(struct.isNotNull().and(struct.getField(RawColumns.CORRUPT_RECORD).isNull()), lit(null).cast(DataTypes.StringType))
         .otherwise(col(LINE)).as(RawColumns.CORRUPT_RECORD));
     out.add(lit(file).as(RawColumns.SOURCE_FILE));
     out.add(col(RawColumns.SOURCE_LINE));
