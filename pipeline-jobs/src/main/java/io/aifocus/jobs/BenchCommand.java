@@ -368,7 +368,7 @@ final class BenchCommand implements Callable<Integer> {
         default -> null;
       };
       if (source == null) {
-        return BenchResult.failed(input.name(), ENGINE_DUCKDB, input.file().rows(), 0, 0,
+        return BenchResult.notApplicable(input.name(), ENGINE_DUCKDB, input.file().rows(),
             "skipped: DuckDB has no Prometheus text reader");
       }
       boolean gateway = input.name().equals("gateway-log");

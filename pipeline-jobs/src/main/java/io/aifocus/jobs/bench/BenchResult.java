@@ -13,7 +13,7 @@ import java.util.List;
  * @param partitions partition directories written
  * @param maxFilesPerPartition the largest number of files in one partition
  * @param check what the output check found (e.g. "exact: ...") or why the run failed or was skipped
- * @param ok false when the engine failed or its check did not hold
+ * @param ok false when the engine failed or its check did not hold (true for an engine that does not apply)
  */
 public record BenchResult(String input, String engine, long rows, long wallMs, long peakHeapBytes, int files,
     int partitions, int maxFilesPerPartition, String check, boolean ok, List<Stage> stages) {
@@ -27,6 +27,11 @@ public record BenchResult(String input, String engine, long rows, long wallMs, l
 
   public double rowsPerSecond() {
     return wallMs <= 0 ? 0 : rows * 1000.0 / wallMs;
+  }
+
+  /** An engine that does not apply to the input (DuckDB has no Prometheus reader): reported, not a failure. */
+  public static BenchResult notApplicable(String input, String engine, long rows, String why) {
+    return new BenchResult(input, engine, rows, 0, 0, 0, 0, 0, why, true, List.of());
   }
 
   public static BenchResult failed(String input, String engine, long rows, long wallMs, long peak, String why) {
