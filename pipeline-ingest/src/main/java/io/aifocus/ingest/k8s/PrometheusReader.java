@@ -47,10 +47,10 @@ import org.apache.spark.util.SerializableConfiguration;
  *
  * <p>Scale: all files are one Spark scan (Spark's binary file source, without the content column: it lists the
  * files, packs them into tasks by size and tells the planner their size), so a month of per-scrape or per-day
- * files plans as one scan, not a union per file. A task opens each of its files through
- * the Hadoop file system (compressed files by their codec, e.g. {@code .gz}) and parses a text exposition line by
- * line as it streams it: a task holds one line, not the file, so a file of any size parses in bounded memory. A
- * JSON API response is one document and is read whole. A line that is not valid exposition syntax becomes a row
+ * files plans as one scan, not a union per file. A task opens each of its files through the Hadoop file system
+ * (compressed files by their codec, e.g. {@code .gz}) and parses a text exposition line by line as it streams it:
+ * a task holds one line, not the file, so a file of any size parses in bounded memory. A JSON API response is one
+ * document and is read whole. A line that is not valid exposition syntax becomes a row
  * with null sample columns and its text in {@link RawColumns#CORRUPT_RECORD}; so does a sample without a timestamp
  * when no scrape time is given. A file that cannot be read fails the job naming it. Timestamps are
  * {@link Instant}s (aifocus sessions enable the Java 8 time API).
