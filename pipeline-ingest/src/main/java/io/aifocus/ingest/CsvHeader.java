@@ -5,7 +5,6 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -14,10 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /** Reads and checks the header line of a CSV file before Spark reads the body. */
 public final class CsvHeader {
@@ -38,18 +33,11 @@ public final class CsvHeader {
    * that recognizes its column names can say which two names lost their comma, rather than only that one is missing).
    */
   public static Optional<List<String>> read(Configuration conf, String file, Consumer<List<String>> namesCheck) {
-    Path path = new Path(file);
     String line;
     String firstRecord;
-    try {
-      FileSystem fs = path.getFileSystem(conf);
-      CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-      try (InputStream raw = fs.open(path);
-          InputStream in = codec == null ? raw : codec.createInputStream(raw);
-          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        line = reader.readLine();
-        firstRecord = reader.readLine();
-      }
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(InputFiles.open(conf, file), StandardCharsets.UTF_8))) {
+      line = reader.readLine();
+      firstRecord = reader.readLine();
     } catch (IOException e) {
       throw new PipelineException(PipelineErrorCode.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package io.aifocus.ingest;
 import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.SparkSession;
 
 /** Lists the data files behind a user path (file, directory or glob; any Hadoop file system). */
@@ -101,5 +104,24 @@ public final class InputFiles {
     throw new PipelineException(
         PipelineErrorCode.UNSUPPORTED_FILE_FORMAT,
         file + ": unsupported file type (expected .csv, .csv.gz, .parquet, .json or .jsonl)");
+  }
+
+  /**
+   * Opens a file through its Hadoop file system, decompressed by the codec its name gives ({@code .gz}, ...) when it
+   * has one. Closing the stream closes the file.
+   */
+  public static InputStream open(Configuration conf, String file) throws IOException {
+    Path path = new Path(file);
+    InputStream raw = path.getFileSystem(conf).open(path);
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+    if (codec == null) {
+      return raw;
+    }
+    try {
+      return codec.createInputStream(raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
   }
 }

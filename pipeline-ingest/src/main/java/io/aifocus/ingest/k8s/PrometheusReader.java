@@ -25,8 +25,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -137,11 +135,8 @@ public final class PrometheusReader {
   }
 
   private static BufferedInputStream open(String qualified, String file, Configuration conf) {
-    Path path = new Path(qualified);
     try {
-      InputStream raw = path.getFileSystem(conf).open(path);
-      CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-      return new BufferedInputStream(codec == null ? raw : codec.createInputStream(raw), 1 << 16);
+      return new BufferedInputStream(InputFiles.open(conf, qualified), 1 << 16);
     } catch (IOException e) {
       throw unreadable(file, e);
     }
