@@ -25,7 +25,30 @@ final class Warehouse {
 
   Warehouse(SparkSession spark, String root) {
     this.spark = spark;
-    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    String trimmed = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
+    this.root = absolute(spark, trimmed);
+  }
+
+  /**
+   * A relative root ({@code ./warehouse}, the default) made absolute. Delta takes {@code delta.`path`} and a
+   * table builder's location as a path only when it is absolute; a relative one fails as an invalid table
+   * name. On the local file system it resolves against the working directory (printed as a plain path);
+   * on another default file system (HDFS on a cluster) against that file system's working directory.
+   */
+  static String absolute(SparkSession spark, String root) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(root);
+    if (path.toUri().getScheme() != null || path.isAbsolute()) {
+      return root;
+    }
+    try {
+      org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(spark.sparkContext().hadoopConfiguration());
+      if ("file".equals(fs.getUri().getScheme())) {
+        return java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();
+      }
+      return fs.makeQualified(path).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("warehouse " + root + ": cannot resolve the relative path: " + e.getMessage(), e);
+    }
   }
 
   SparkSession spark() {
