@@ -90,6 +90,13 @@ final class PipelineRunner {
   static final long SMALL_INPUT_ROWS = 100_000;
   /** Below this many bytes a Parquet input's parsed rows are cached. */
   static final long SMALL_INPUT_BYTES = 1L << 20;
+  /**
+   * Below this many bytes a CSV input's parsed rows are cached (about 80,000 lines of the bench's CUR CSV; at
+   * 5,000 lines the cache saved 2–3 s a run, at 1M lines reading again saved 39 s).
+   */
+  static final long SMALL_TEXT_INPUT_BYTES = 32L << 20;
+  /** How many times its size a compressed text file is counted against {@link #SMALL_TEXT_INPUT_BYTES}. */
+  static final int COMPRESSED_TEXT_FACTOR = 8;
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -115,7 +122,7 @@ final class PipelineRunner {
 
   /**
    * Whether small inputs are cached whole (default true; tests turn it off to run a small input the way a large
-   * one runs: Parquet read again, normalized rows computed twice).
+   * one runs: CSV and Parquet read again by each query, normalized rows computed twice).
    */
   PipelineRunner cacheSmallInputs(boolean cache) {
     this.cacheSmallInputs = cache;
@@ -286,11 +293,14 @@ final class PipelineRunner {
     SourceSpec read = staged == null ? spec : staged.localSpec();
     stage(kind, "read (list, header, schema)");
     RawInput loaded = Sources.reader(spec.kind()).load(spark, withPriceBook(read, context));
-    // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows). Text inputs
-    // (CSV, JSON) and small Parquet inputs are parsed once and kept until the outputs are written; larger Parquet
-    // is read again instead, which costs less than keeping (and at 10M rows spilling) every parsed row
-    // (docs/benchmarks.md).
-    boolean keepParsed = !parquetOnly(loaded.files()) || (cacheSmallInputs && bytes(loaded.files()) < SMALL_INPUT_BYTES);
+    // The raw rows feed three queries (input totals, the accepted rows, the quarantined rows). JSON inputs and
+    // small inputs are parsed once and kept until the outputs are written. Larger CSV and Parquet inputs are read
+    // again by each query instead, which costs less than building and reading the in-memory copy of every parsed
+    // row (1M CUR CSV rows: 65 s instead of 104 s); a JSON line costs more to parse again. Below the size limits
+    // compiling each query's own read costs more than the copy (docs/benchmarks.md, changes 1 and 12).
+    List<String> files = loaded.files();
+    boolean keepParsed = anyJson(files) || (cacheSmallInputs && (parquetOnly(files)
+        ? bytes(files, 1) < SMALL_INPUT_BYTES : bytes(files, COMPRESSED_TEXT_FACTOR) < SMALL_TEXT_INPUT_BYTES));
     Dataset<Row> parsedInput = keepParsed ? loaded.rows().persist(StorageLevel.MEMORY_AND_DISK()) : loaded.rows();
     try {
       return runSource(spec, staged, context, scope, fx, loaded, keepParsed);
@@ -301,13 +311,17 @@ final class PipelineRunner {
     }
   }
 
-  /** Total size of the local input files (0 for files it cannot see). */
-  private static long bytes(List<String> files) {
+  /**
+   * Total size of the local input files (0 for files it cannot see), a compressed ({@code .gz}) file counted
+   * {@code compressedFactor} times.
+   */
+  private static long bytes(List<String> files, int compressedFactor) {
     long total = 0;
     for (String file : files) {
       Optional<Path> local = RunFingerprint.localFileOrDirectory(file);
+      int factor = file.toLowerCase(java.util.Locale.ROOT).endsWith(".gz") ? compressedFactor : 1;
       try {
-        total += local.isPresent() ? java.nio.file.Files.size(local.get()) : 0;
+        total += local.isPresent() ? factor * java.nio.file.Files.size(local.get()) : 0;
       } catch (java.io.IOException e) {
         // gone since it was listed: the read reports it
       }
@@ -317,6 +331,10 @@ final class PipelineRunner {
 
   private static boolean parquetOnly(List<String> files) {
     return !files.isEmpty() && files.stream().allMatch(f -> InputFiles.formatOf(f) == InputFiles.Format.PARQUET);
+  }
+
+  private static boolean anyJson(List<String> files) {
+    return files.stream().anyMatch(f -> InputFiles.formatOf(f) == InputFiles.Format.JSON);
   }
 
   private List<SourceRun> runSource(SourceSpec spec, S3Inputs.Staged staged, NormalizeContext context, RunScope scope,
