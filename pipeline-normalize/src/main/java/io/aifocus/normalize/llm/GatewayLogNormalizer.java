@@ -33,6 +33,7 @@ import io.aifocus.normalize.Lookups;
 import io.aifocus.normalize.ModelIds;
 import io.aifocus.normalize.Names;
 import io.aifocus.normalize.Parse;
+import io.aifocus.normalize.RawValues;
 import io.aifocus.normalize.Rejections;
 import io.aifocus.normalize.Tags;
 import io.aifocus.schema.ExtensionColumns;
@@ -46,7 +47,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * gateway-log raw rows (one per request and token type) → FOCUS 1.3 usage rows priced from the price book.
@@ -76,16 +76,16 @@ public final class GatewayLogNormalizer implements Normalizer {
     Column type = col(RawColumns.TOKEN_TYPE);
     // typed parses: the raw columns are text, which Spark's cast reads with blanks, NULL and padding as Parse.text
     // does (ParseTest), so a value is cast once instead of trimmed and compared first
-    StructType types = input.rows().schema();
-    Column at = timestamp(types, TIMESTAMP);
+    RawValues values = new RawValues(input.rows().schema());
+    Column at = values.timestamp(TIMESTAMP);
     Column providerId = lower(Parse.text(raw(PROVIDER)));
     Column model = coalesce(Parse.text(raw(RESPONSE_MODEL)), Parse.text(raw(REQUEST_MODEL)));
     Column batch = coalesce(lower(trim(raw(BATCH))).equalTo(lit("true")), lit(false));
-    Column inputTokens = decimal(types, INPUT_TOKENS);
-    Column outputTokens = decimal(types, OUTPUT_TOKENS);
-    Column cacheRead = decimal(types, CACHE_READ_TOKENS);
-    Column cacheCreation = decimal(types, CACHE_CREATION_TOKENS);
-    Column cacheCreation1h = decimal(types, CACHE_CREATION_1H_TOKENS);
+    Column inputTokens = values.decimal(INPUT_TOKENS);
+    Column outputTokens = values.decimal(OUTPUT_TOKENS);
+    Column cacheRead = values.decimal(CACHE_READ_TOKENS);
+    Column cacheCreation = values.decimal(CACHE_CREATION_TOKENS);
+    Column cacheCreation1h = values.decimal(CACHE_CREATION_1H_TOKENS);
     Column zero = lit(0);
     Column writes = coalesce(cacheCreation, cacheCreation1h, zero);
     Column tokensOfType = when(type.equalTo(lit(TokenType.INPUT.id())),
@@ -160,13 +160,13 @@ public final class GatewayLogNormalizer implements Normalizer {
       Column value = raw(column.name());
       switch (column.type()) {
         case "decimal" -> {
-          Column parsed = decimal(types, column.name());
+          Column parsed = values.decimal(column.name());
           rejections.number(column.name(), value, parsed);
           rejections.check(column.name(), parsed.isNotNull().and(parsed.lt(lit(0)).or(parsed.notEqual(floor(parsed)))),
               PipelineErrorCode.INVALID_VALUE, concat(lit(column.name() + ": not a whole non-negative token count: '"),
                   value.cast(DataTypes.StringType), lit("'")));
         }
-        case "timestamp" -> rejections.timestamp(column.name(), value, timestamp(types, column.name()));
+        case "timestamp" -> rejections.timestamp(column.name(), value, values.timestamp(column.name()));
         default -> {}
       }
     }
@@ -195,14 +195,6 @@ public final class GatewayLogNormalizer implements Normalizer {
 
   private static Column raw(String name) {
     return col(Names.quote(name));
-  }
-
-  private static Column decimal(StructType types, String name) {
-    return Parse.decimal(raw(name), types.apply(name).dataType());
-  }
-
-  private static Column timestamp(StructType types, String name) {
-    return Parse.timestamp(raw(name), types.apply(name).dataType());
   }
 
 }
