@@ -56,7 +56,8 @@ import picocli.CommandLine.Option;
     description = {"Benchmark: generate deterministic inputs, then run aifocus, the plain Spark floor and DuckDB side by "
         + "side on them and write a Markdown report (docs/benchmarks.md).",
         "Inputs: cur-csv (legacy CUR CSV), cur-parquet (the same rows as CUR 2.0 Parquet), gateway-log (LLM request "
-            + "JSONL), dcgm (DCGM samples, Prometheus text: parse only, no DuckDB).",
+            + "JSONL), dcgm (DCGM samples, Prometheus text: parse only, no DuckDB), gpu-cluster (the same DCGM samples "
+            + "with kube-state-metrics and node prices: the whole GPU cost allocation; aifocus only).",
         "Engines: aifocus (normalize + Delta write + reconcile, then a timed rerun of the unchanged period), spark "
             + "(plain read + Delta write partitioned by team/model, no transformation), duckdb (same projection to "
             + "partitioned Parquet; needs the DuckDB JDBC driver, on bin/aifocus's classpath, not in the cluster jar)."},
@@ -91,10 +92,11 @@ final class BenchCommand implements Callable<Integer> {
   List<String> engines;
 
   @Option(names = "--gpus", paramLabel = "N", defaultValue = "8",
-      description = "DCGM: GPUs (8 per node) sampled every 30 s (default: ${DEFAULT-VALUE}).")
+      description = "DCGM and gpu-cluster: GPUs (8 per node) sampled every 30 s (default: ${DEFAULT-VALUE}).")
   int gpus;
 
-  @Option(names = "--days", paramLabel = "N", defaultValue = "1", description = "DCGM: days of samples (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--days", paramLabel = "N", defaultValue = "1",
+      description = "DCGM and gpu-cluster: days of samples (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--no-rerun", description = "Skip the timed rerun of the unchanged period.")
@@ -141,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       Input input = generate(name, data);
       System.out.printf(Locale.ROOT, "generated %s: %d record(s), %,d bytes in %.1f s, sha256 %s%n", name,
-          input.file().rows(), Files.size(input.file().file()), (System.nanoTime() - t0) / 1e9, input.file().sha256());
+          input.file().rows(), size(input), (System.nanoTime() - t0) / 1e9, input.file().sha256());
       generated.add(input);
     }
     if (generateOnly) {
@@ -162,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
       for (Input input : generated) {
         if (engines.contains("aifocus")) {
           results.add(print(e.aifocus(input, work.resolve("aifocus-" + input.name()), false)));
-          if (!noRerun && input.kind() != null) {
+          if (!noRerun && (input.kind() != null || input.gpu() != null)) {
             results.add(print(e.aifocus(input, work.resolve("aifocus-" + input.name()), true)));
           }
         }
@@ -196,8 +198,16 @@ final class BenchCommand implements Callable<Integer> {
     return r;
   }
 
-  /** A generated input: its name, file, the source kind aifocus reads it as (null: DCGM), its price book. */
-  record Input(String name, BenchData.Generated file, SourceKind kind, Optional<Path> priceBook) {}
+  /**
+   * A generated input: its name, file, the source kind aifocus reads it as (null: DCGM or a GPU cluster), its price
+   * book; {@code gpu}: the generated GPU cluster (null for the other inputs), whose {@code file} is its config, with
+   * the DCGM and kube-state-metrics samples as records and the expected allocated total as billed total.
+   */
+  record Input(String name, BenchData.Generated file, SourceKind kind, Optional<Path> priceBook, BenchData.GpuCluster gpu) {
+    Input(String name, BenchData.Generated file, SourceKind kind, Optional<Path> priceBook) {
+      this(name, file, kind, priceBook, null);
+    }
+  }
 
   private Input generate(String name, Path data) throws IOException {
     return switch (name) {
@@ -208,8 +218,13 @@ final class BenchCommand implements Callable<Integer> {
       case "gateway-log" -> new Input(name, BenchData.gatewayLog(data.resolve("gateway.jsonl"), rows, seed),
           SourceKind.GATEWAY_LOG, Optional.of(BenchData.priceBook(data.resolve("price-book.csv"))));
       case "dcgm" -> new Input(name, BenchData.dcgm(data.resolve("dcgm.prom"), gpus, days, seed), null, Optional.empty());
-      default -> throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "unknown input '" + name + "' (cur-csv, cur-parquet, gateway-log, dcgm)");
+      case "gpu-cluster" -> {
+        BenchData.GpuCluster gpu = BenchData.gpuCluster(data.resolve("gpu-cluster"), gpus, days, seed);
+        yield new Input(name, new BenchData.Generated(gpu.config(), gpu.dcgm().rows() + gpu.kubeStateMetrics().rows(),
+            gpu.expectedTotal(), BenchData.sha256(gpu.config())), null, Optional.empty(), gpu);
+      }
+      default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "unknown input '" + name + "' (cur-csv, cur-parquet, gateway-log, dcgm, gpu-cluster)");
     };
   }
 
@@ -233,14 +248,15 @@ final class BenchCommand implements Callable<Integer> {
       start();
       long t0 = System.nanoTime();
       try {
-        if (input.kind() == null) {
+        if (input.kind() == null && input.gpu() == null) {
           return dcgmParse(input, dir, t0);
         }
         String warehouseDir = dir.resolve("warehouse").toString();
         Warehouse warehouse = new Warehouse(spark, warehouseDir);
-        JobConfig config = new JobConfig(warehouseDir,
-            List.of(new SourceSpec(input.kind(), input.file().file().toString(), java.util.Map.of())),
-            NormalizeContext.DEFAULT_TEAM_TAG_KEYS, input.priceBook().map(Path::toString));
+        JobConfig config = input.gpu() != null
+            ? JobConfig.fromYaml(input.gpu().config()).withWarehouse(warehouseDir)
+            : new JobConfig(warehouseDir, List.of(new SourceSpec(input.kind(), input.file().file().toString(), java.util.Map.of())),
+                NormalizeContext.DEFAULT_TEAM_TAG_KEYS, input.priceBook().map(Path::toString));
         PipelineRunner.Result result = new PipelineRunner(spark, warehouse, progress).run(config);
         long wall = elapsedMs(t0);
         long peak = heap.peakBytes();
@@ -254,6 +270,10 @@ final class BenchCommand implements Callable<Integer> {
           return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
               files.maxPerPartition, "unchanged since run " + result.unchangedSince().get() + ": skipped, nothing rewritten",
               true, stages);
+        }
+        if (input.gpu() != null) {
+          return gpuAllocation(input, engine, wall, peak, stages, result, rowsIn, inputTotal, outputTotal,
+              Written.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME)));
         }
         boolean exact = result.reconciled() && quarantined == 0
             && (input.file().billedTotal() == null
@@ -272,6 +292,23 @@ final class BenchCommand implements Callable<Integer> {
       } finally {
         spark.sparkContext().setJobDescription(null);
       }
+    }
+
+    /**
+     * The GPU cluster's check: one origin charge per generated node-hour, every one allocated, and the origins and the
+     * allocated rows both summing to GPUs × hours × the generated GPU-hour price, to the last digit.
+     */
+    private static BenchResult gpuAllocation(Input input, String engine, long wall, long peak, List<BenchResult.Stage> stages,
+        PipelineRunner.Result result, long origins, BigDecimal originTotal, BigDecimal allocatedTotal, Written files) {
+      BigDecimal expected = input.gpu().expectedTotal();
+      boolean exact = result.reconciled() && result.rowsQuarantined() == 0 && origins == input.gpu().nodeHours()
+          && originTotal.compareTo(expected) == 0 && allocatedTotal.compareTo(expected) == 0;
+      String check = (exact ? "exact" : "NOT EXACT") + ": node-hours " + input.gpu().nodeHours() + " = origin charges "
+          + origins + " → " + result.rowsOut() + " allocated row(s); Σ allocated " + allocatedTotal.stripTrailingZeros().toPlainString()
+          + " = Σ origins " + originTotal.stripTrailingZeros().toPlainString() + " = generated Σ "
+          + expected.stripTrailingZeros().toPlainString();
+      return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
+          files.maxPerPartition, check, exact, stages);
     }
 
     /** DCGM: the Prometheus parser GPU allocation reads samples with, written as a Delta table of samples. */
@@ -293,6 +330,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** (b) The engine floor: plain read, the partition columns, a Delta write; no transformation. */
     BenchResult floor(Input input, Path dir) {
+      if (input.gpu() != null) {
+        return BenchResult.notApplicable(input.name(), ENGINE_FLOOR, input.file().rows(),
+            "skipped: a split has no plain-engine equivalent (the dcgm input times the read + write of the samples)");
+      }
       start();
       long t0 = System.nanoTime();
       try {
@@ -368,8 +409,8 @@ final class BenchCommand implements Callable<Integer> {
         default -> null;
       };
       if (source == null) {
-        return BenchResult.notApplicable(input.name(), ENGINE_DUCKDB, input.file().rows(),
-            "skipped: DuckDB has no Prometheus text reader");
+        return BenchResult.notApplicable(input.name(), ENGINE_DUCKDB, input.file().rows(), input.gpu() != null
+            ? "skipped: a split has no plain-engine equivalent" : "skipped: DuckDB has no Prometheus text reader");
       }
       boolean gateway = input.name().equals("gateway-log");
       try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
@@ -522,7 +563,7 @@ final class BenchCommand implements Callable<Integer> {
           : "not measured at this size (needs --rows 10000000 with -Xmx4g)";
       targets.add(new BenchReport.Target("10M CUR rows with a 4 GiB driver heap, no failure", measured, status));
     }
-    for (String input : List.of("cur-csv", "cur-parquet", "gateway-log")) {
+    for (String input : List.of("cur-csv", "cur-parquet", "gateway-log", "gpu-cluster")) {
       Optional<BenchResult> first = find(results, input, ENGINE_AIFOCUS);
       Optional<BenchResult> rerun = find(results, input, ENGINE_RERUN);
       if (first.isPresent() && rerun.isPresent() && first.get().ok() && rerun.get().ok()) {
@@ -542,6 +583,17 @@ final class BenchCommand implements Callable<Integer> {
   private List<String> notes(List<Input> generated) {
     List<String> notes = new ArrayList<>();
     for (Input i : generated) {
+      if (i.gpu() != null) {
+        for (BenchData.Generated f : List.of(i.gpu().dcgm(), i.gpu().kubeStateMetrics())) {
+          notes.add(String.format(Locale.ROOT, "input %s: %s, %,d record(s), %,d bytes, sha256 %s", i.name(),
+              f.file().getFileName(), f.rows(), size(f.file()), f.sha256()));
+        }
+        notes.add(String.format(Locale.ROOT, "input %s: %d node-hour(s) priced by %s (one %s GPU-hour row), method and idle"
+            + " handling as in %s; every GPU holds one pod for the whole period, so no node-hour has idle GPU time",
+            i.name(), i.gpu().nodeHours(), i.gpu().nodePrices().getFileName(), BenchData.GPU_HOUR_PRICE.toPlainString(),
+            i.gpu().config().getFileName()));
+        continue;
+      }
       notes.add(String.format(Locale.ROOT, "input %s: %s, %,d record(s), %,d bytes, sha256 %s", i.name(),
           i.file().file().getFileName(), i.file().rows(), size(i.file().file()), i.file().sha256()));
     }
@@ -555,6 +607,12 @@ final class BenchCommand implements Callable<Integer> {
     return notes;
   }
 
+  /** Bytes generated for an input (a GPU cluster: its DCGM and kube-state-metrics files). */
+  private static long size(Input input) {
+    return input.gpu() == null ? size(input.file().file())
+        : size(input.gpu().dcgm().file()) + size(input.gpu().kubeStateMetrics().file());
+  }
+
   private static long size(Path p) {
     try {
       return Files.size(p);
@@ -564,9 +622,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    boolean rowsUsed = inputs.stream().anyMatch(i -> !i.equals("dcgm")); // --rows sizes the CUR and gateway inputs
+    boolean rowsUsed = inputs.stream().anyMatch(i -> !i.equals("dcgm") && !i.equals("gpu-cluster")); // --rows: CUR, gateway
     return "aifocus bench" + (rowsUsed ? " --rows " + rows : "") + " --seed " + seed + " --inputs " + String.join(",", inputs)
-        + " --engines " + String.join(",", engines) + (inputs.contains("dcgm") ? " --gpus " + gpus + " --days " + days : "")
+        + " --engines " + String.join(",", engines) + (inputs.contains("dcgm") || inputs.contains("gpu-cluster") ? " --gpus " + gpus + " --days " + days : "")
         + (master != null ? " --master '" + master + "'" : "") + (noRerun ? " --no-rerun" : "");
   }
 

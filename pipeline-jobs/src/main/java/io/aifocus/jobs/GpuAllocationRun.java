@@ -66,6 +66,7 @@ final class GpuAllocationRun {
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final Progress progress;
+  private long spreadBytes = SPREAD_BYTES;
   private long claimedRows;
   private FxRates fx = FxRates.NONE;
 
@@ -76,6 +77,12 @@ final class GpuAllocationRun {
   }
 
   /** The run's FX rates: allocated rows get the reporting-currency amounts like every source's rows. */
+  /** Tests: spread metrics inputs over one task per {@code bytes} (default {@link #SPREAD_BYTES}). */
+  GpuAllocationRun spreadBytes(long bytes) {
+    this.spreadBytes = bytes;
+    return this;
+  }
+
   GpuAllocationRun withFx(FxRates rates) {
     this.fx = rates;
     return this;
@@ -153,15 +160,21 @@ final class GpuAllocationRun {
     config.nodePrices().ifPresent(files::add);
     progress.stage("gpu cluster %s: %d metrics file(s), method %s", cluster, files.size(), config.settings().allocatedMethodId());
 
-    Dataset<Row> ksmRows = ksm.rows().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> dcgmRows = dcgm.map(d -> d.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
-    Dataset<Row> vllmRows = vllm.map(v -> v.rows().persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    Dataset<Row> ksmRows = spread(ksm).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dcgmRows = dcgm.map(d -> spread(d).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    Dataset<Row> vllmRows = vllm.map(v -> spread(v).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     CloudOrigins bill = config.nodeCost().isPresent() ? cloudOrigins(context.runId()) : null;
     try {
+      stage("read prices");
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
+      stage("parse metrics + split");
       GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
           config.settings(), context, config.kubeStateMetrics(),
           Optional.ofNullable(bill).map(b -> new GpuAllocation.CloudBill(b.candidates(), config.instanceIdLabel())));
+      // the split's parts (cost per workload and node-hour) and the hourly origins feed the allocated rows and then
+      // gpu_utilization: kept, so that the utilization does not compute the split a second time (docs/benchmarks.md, change 13)
+      Dataset<Row> parts = result.parts().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> originKeys = result.originKeys().persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> origins = gated(scoped(result.origins(), FocusColumns.BILLING_PERIOD_START, scope), bill).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> allocated = gated(scoped(result.allocated(), FocusColumns.BILLING_PERIOD_START, scope), bill).persist(StorageLevel.MEMORY_AND_DISK());
       Claim claim = bill == null ? null : claim(config, result, bill, scope, allocated);
@@ -170,6 +183,7 @@ final class GpuAllocationRun {
         if (claim != null) {
           runs = runs.stream().map(r -> r.withNote(claim.notes().get(r.billingPeriodStart().toInstant()))).toList();
         }
+        stage("write quarantine");
         if (scope.isAll()) {
           long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);
           if (quarantined > 0) {
@@ -180,17 +194,20 @@ final class GpuAllocationRun {
           progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
               cluster, scope.label(), unparsable);
         }
+        stage("write focus");
         writeFocus(config, allocated, runs, claim, context.runId());
         if (claim != null) {
           appendClaims(config, context, claim, files);
           claimedRows += claim.rows();
         }
         if (dcgmRows != null) {
+          stage("write gpu_utilization");
           Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
               config.settings(), context.runId());
           writeUtilization(config, scoped(utilization, GpuUtilizationTable.HOUR_START, scope), runs);
         }
         if (vllmRows != null) {
+          stage("write inference_tokens");
           Dataset<Row> tokens = InferenceTokens.rows(vllmRows, ksmRows, allocated, config.settings(), context.priceBook(), context.runId());
           writeTokens(config, scoped(tokens, InferenceTokensTable.HOUR_START, scope), runs);
         }
@@ -198,6 +215,8 @@ final class GpuAllocationRun {
       } finally {
         origins.unpersist();
         allocated.unpersist();
+        parts.unpersist();
+        originKeys.unpersist();
         if (claim != null) {
           claim.claimed().unpersist();
         }
@@ -214,6 +233,41 @@ final class GpuAllocationRun {
         vllmRows.unpersist();
       }
     }
+  }
+
+  /**
+   * The parsed rows of a metrics input, spread over one task per {@link #SPREAD_BYTES} of its files when that is
+   * more tasks than files. A file is parsed by one task (streamed line by line), and without the spread every step
+   * until the allocation's first shuffle ran in that task, on one core, and its cached block was larger than the
+   * memory for caches, so each of the allocation's reads of the samples went to disk (64 GPUs × 30 days: 29 GB read
+   * from the cache; docs/benchmarks.md, change 13). The rows are hashed on file and line: the spread needs no sort,
+   * and each row stays where it is from run to run. Small inputs are left as they are (a shuffle costs more there).
+   */
+  private Dataset<Row> spread(PrometheusReader.Result parsed) {
+    long bytes = 0;
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String file : parsed.files()) {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
+      try {
+        bytes += p.getFileSystem(hadoop).getFileStatus(p).getLen();
+      } catch (java.io.IOException e) {
+        // gone since it was listed: the parse reports it
+      }
+    }
+    long tasks = Math.min(MAX_SPREAD_TASKS, bytes / spreadBytes);
+    if (tasks <= parsed.files().size()) {
+      return parsed.rows();
+    }
+    return parsed.rows().repartition((int) tasks, col(RawColumns.SOURCE_FILE), col(RawColumns.SOURCE_LINE));
+  }
+
+  /** Metrics text per task after {@link #spread} (default), and the most tasks it makes. */
+  static final long SPREAD_BYTES = 64L << 20;
+  static final long MAX_SPREAD_TASKS = 200;
+
+  /** Labels the Spark jobs that follow ({@code aifocus k8s-gpu: <stage>}, as the runner labels its source stages). */
+  private void stage(String name) {
+    spark.sparkContext().setJobDescription("aifocus " + GpuAllocation.SOURCE_KIND + ": " + name);
   }
 
   /** The rows whose billing period (of the hour in {@code timeColumn}) is in scope; all rows for an unscoped run. */

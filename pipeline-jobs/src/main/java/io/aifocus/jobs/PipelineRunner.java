@@ -104,6 +104,7 @@ final class PipelineRunner {
 
   private boolean rewriteUnchanged;
   private boolean cacheSmallInputs = true;
+  private long spreadMetricsBytes = GpuAllocationRun.SPREAD_BYTES;
 
   PipelineRunner(SparkSession spark, Warehouse warehouse, Progress progress) {
     this.spark = spark;
@@ -117,6 +118,12 @@ final class PipelineRunner {
    */
   PipelineRunner rewriteUnchanged(boolean rewrite) {
     this.rewriteUnchanged = rewrite;
+    return this;
+  }
+
+  /** Tests: GPU metrics inputs spread over one task per {@code bytes} ({@link GpuAllocationRun#spreadBytes}). */
+  PipelineRunner spreadMetricsBytes(long bytes) {
+    this.spreadMetricsBytes = bytes;
     return this;
   }
 
@@ -203,7 +210,7 @@ final class PipelineRunner {
     NormalizeContext gpuContext = config.priceBook().isPresent() && config.gpuClusters().stream().anyMatch(c -> c.vllmMetrics().isPresent())
         ? new NormalizeContext(runId, startedAt, context.teamTagKeys(), PriceBook.load(Path.of(config.priceBook().get())))
         : context;
-    GpuAllocationRun gpu = new GpuAllocationRun(spark, warehouse, progress).withFx(config.fx());
+    GpuAllocationRun gpu = new GpuAllocationRun(spark, warehouse, progress).withFx(config.fx()).spreadBytes(spreadMetricsBytes);
     for (GpuClusterConfig cluster : config.gpuClusters()) {
       long t0 = System.currentTimeMillis();
       try {

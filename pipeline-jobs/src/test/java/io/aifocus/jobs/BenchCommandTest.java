@@ -1,16 +1,26 @@
 package io.aifocus.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifocus.api.CsvRecords;
 import io.aifocus.api.SparkTestSession;
 import io.aifocus.jobs.bench.BenchData;
 import io.aifocus.jobs.bench.BenchReport;
+import io.aifocus.schema.FocusColumns;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code aifocus bench} end to end on a small input, and the report's section handling. No timed assertion. */
 class BenchCommandTest {
@@ -54,28 +64,53 @@ class BenchCommandTest {
   }
 
   @Test
-  void dcgmOnlyRunParsesEverySampleAndItsReportHasNoCurTargets() throws Exception {
-    SparkTestSession.get();
+  void gpuInputsParseEverySampleAndAllocateEveryNodeHourToTheCent() throws Exception {
+    SparkSession spark = SparkTestSession.get();
     Path work = SparkTestSession.newDirectory("bench-dcgm");
     Path report = work.resolve("report.md");
-    // the default engines: DuckDB does not apply to Prometheus text, which is reported and not a failure
-    CliTest.Call call = CliTest.cli("bench", "--inputs", "dcgm", "--gpus", "8", "--days", "1", "--seed", "5",
+    // the default engines: DuckDB does not apply to Prometheus text, nor the floor and DuckDB to a split: reported,
+    // not a failure. 10 GPUs: a node of 8 and one of 2.
+    CliTest.Call call = CliTest.cli("bench", "--inputs", "dcgm,gpu-cluster", "--gpus", "10", "--days", "1", "--seed", "5",
         "--work", work.resolve("w").toString(), "--report", report.toString(), "-q");
     assertThat(call.exit()).as(call.out() + call.err()).isZero();
     String md = Files.readString(report, StandardCharsets.UTF_8);
+    // 10 GPUs × 2,880 samples a day; kube-state-metrics every minute: 2 nodes × 3 series + 10 pods × 2 series
+    long samples = 10 * 2_880;
+    long ksm = 1_440 * (2 * 3 + 10 * 2);
+    // every node-hour's price: its GPUs × 12.29, for 24 hours
+    BigDecimal total = new BigDecimal("12.29").multiply(BigDecimal.valueOf(10 * 24)).stripTrailingZeros();
     assertThat(md)
         // --rows sizes only the CUR and gateway inputs, so the command line leaves it out
-        .contains("Command: `aifocus bench --seed 5 --inputs dcgm --engines aifocus,spark,duckdb --gpus 8 --days 1`")
-        .contains("| dcgm | duckdb | 23040 | 0.00 | 0 | 0 | 0 | 0 | 0 | skipped: DuckDB has no Prometheus text reader |")
-        // 8 GPUs × 2,880 samples a day, every one parsed and written by the Prometheus reader
-        .contains("| dcgm | aifocus | 23040 | ").contains("exact: 23040 sample row(s) parsed")
-        .contains("exact: 23042 row(s) in the table")
-        .doesNotContain("| target (issue 10) |");
+        .contains("Command: `aifocus bench --seed 5 --inputs dcgm,gpu-cluster --engines aifocus,spark,duckdb --gpus 10 --days 1`")
+        .contains("| dcgm | duckdb | " + samples + " | 0.00 | 0 | 0 | 0 | 0 | 0 | skipped: DuckDB has no Prometheus text reader |")
+        // every sample parsed and written by the Prometheus reader
+        .contains("| dcgm | aifocus | " + samples + " | ").contains("exact: " + samples + " sample row(s) parsed")
+        .contains("exact: " + (samples + 2) + " row(s) in the table")
+        // the whole allocation: one origin charge per node-hour, one allocated row per pod-hour, Σ to the cent
+        .contains("| gpu-cluster | aifocus | " + (samples + ksm) + " | ")
+        .contains("exact: node-hours 48 = origin charges 48 → 240 allocated row(s); Σ allocated " + total.toPlainString()
+            + " = Σ origins " + total.toPlainString() + " = generated Σ " + total.toPlainString())
+        .contains("| gpu-cluster | aifocus rerun | ").contains("| gpu-cluster | spark floor | " + (samples + ksm) + " | 0.00 | ")
+        .contains("| gpu-cluster | aifocus | parse metrics + split | ").contains("| gpu-cluster | aifocus | write focus | ")
+        .contains("| gpu-cluster: rerun of an unchanged period ≤ 10% of the first run | ")
+        .contains(String.format(java.util.Locale.ROOT, "input gpu-cluster: kube-state-metrics.prom, %,d record(s)", ksm))
+        .doesNotContain("CUR");
+
+    // what the allocation wrote: every node-hour's rows sum to that node's price (8 or 2 GPUs × 12.29)
+    Dataset<Row> focus = spark.read().format("delta").load(work.resolve("w/aifocus-gpu-cluster/warehouse/focus_cost_and_usage").toString());
+    List<Row> perOrigin = focus.groupBy(col(FocusColumns.RESOURCE_NAME), col(FocusColumns.CHARGE_PERIOD_START))
+        .agg(sum(col(FocusColumns.BILLED_COST)), count(lit(1))).collectAsList();
+    assertThat(perOrigin).hasSize(48);
+    for (Row r : perOrigin) {
+      boolean full = r.getString(0).equals("gpu-node-0");
+      assertThat(r.getDecimal(2)).as(r.toString()).isEqualByComparingTo(full ? "98.32" : "24.58");
+      assertThat(r.getLong(3)).as(r.toString()).isEqualTo(full ? 8 : 2);
+    }
   }
 
   @Test
-  void reportSectionsAreReplacedByNameAndAppendedOtherwise() throws Exception {
-    Path file = Files.createTempDirectory("bench-report").resolve("b.md");
+  void reportSectionsAreReplacedByNameAndAppendedOtherwise(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("b.md");
     BenchReport.write(file, "one", "first\n");
     BenchReport.write(file, "two", "second\n");
     BenchReport.write(file, "one", "third\n");

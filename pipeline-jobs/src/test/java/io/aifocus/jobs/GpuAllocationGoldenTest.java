@@ -91,6 +91,26 @@ class GpuAllocationGoldenTest {
         Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT), Set.of(ExtensionColumns.SOURCE_FILE)));
   }
 
+  /**
+   * Large metrics files are spread over tasks after the parse ({@code GpuAllocationRun.spread}, from 128 MiB). Forced
+   * here on the demo's files (16 KiB a task: the DCGM file over 30 tasks, kube-state-metrics over 4), the run writes
+   * the golden rows and the same gpu_utilization rows as the run without it.
+   */
+  @Test
+  void metricsSpreadOverTasksWriteTheSameRows() throws IOException {
+    Warehouse spread = new Warehouse(SparkTestSession.get(), SparkTestSession.newDirectory("golden-gpu-spread").toString());
+    new PipelineRunner(spread.spark(), spread, AwsCurGoldenTest.quietProgress()).spreadMetricsBytes(16 << 10)
+        .run(new JobConfig(spread.root(), List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(),
+            List.of(cluster(AllocationMethod.GPU_REQUEST_TIME, IdleHandling.SEPARATE, Map.of()))));
+    GoldenFiles.assertMatches("sample-data/k8s/expected/focus-gpu-request-time.jsonl", GoldenFiles.lines(
+        spread.read(CostAndUsageTable.TABLE_NAME), Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
+        Set.of(ExtensionColumns.SOURCE_FILE)));
+    Dataset<Row> before = warehouse.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
+    Dataset<Row> after = spread.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
+    assertThat(after.count()).isEqualTo(before.count()).isPositive();
+    assertThat(after.exceptAll(before).collectAsList()).isEmpty();
+  }
+
   @Test
   void everyOriginChargeIsAllocatedExactly() {
     assertSumsToOrigins(focus());
