@@ -30,6 +30,7 @@ import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
 import io.aifocus.schema.source.OpenCostPricingColumns;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -40,6 +41,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -62,6 +65,9 @@ final class GpuAllocationRun {
   static final List<String> INSTANCE_HOUR_LINE_TYPES = List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "SavingsPlanNegation");
   /** Usage types of instance-hours (region prefix optional): BoxUsage, SpotUsage, DedicatedUsage, HostBoxUsage. */
   static final String INSTANCE_HOUR_USAGE_TYPE = "^([A-Z0-9]+-)?(BoxUsage|SpotUsage|DedicatedUsage|HostBoxUsage)(:.*)?$";
+  /** Metrics text per task after {@link #spread} (default), and the most tasks it makes. */
+  static final long SPREAD_BYTES = 64L << 20;
+  static final long MAX_SPREAD_TASKS = 200;
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -76,13 +82,13 @@ final class GpuAllocationRun {
     this.progress = progress;
   }
 
-  /** The run's FX rates: allocated rows get the reporting-currency amounts like every source's rows. */
   /** Tests: spread metrics inputs over one task per {@code bytes} (default {@link #SPREAD_BYTES}). */
   GpuAllocationRun spreadBytes(long bytes) {
     this.spreadBytes = bytes;
     return this;
   }
 
+  /** The run's FX rates: allocated rows get the reporting-currency amounts like every source's rows. */
   GpuAllocationRun withFx(FxRates rates) {
     this.fx = rates;
     return this;
@@ -236,7 +242,7 @@ final class GpuAllocationRun {
   }
 
   /**
-   * The parsed rows of a metrics input, spread over one task per {@link #SPREAD_BYTES} of its files when that is
+   * The parsed rows of a metrics input, spread over one task per 64 MiB ({@link #SPREAD_BYTES}) of its files when that is
    * more tasks than files. A file is parsed by one task (streamed line by line), and without the spread every step
    * until the allocation's first shuffle ran in that task, on one core, and its cached block was larger than the
    * memory for caches, so each of the allocation's reads of the samples went to disk (64 GPUs × 30 days: 29 GB read
@@ -245,12 +251,12 @@ final class GpuAllocationRun {
    */
   private Dataset<Row> spread(PrometheusReader.Result parsed) {
     long bytes = 0;
-    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     for (String file : parsed.files()) {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
+      Path p = new Path(file);
       try {
         bytes += p.getFileSystem(hadoop).getFileStatus(p).getLen();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // gone since it was listed: the parse reports it
       }
     }
@@ -260,10 +266,6 @@ final class GpuAllocationRun {
     }
     return parsed.rows().repartition((int) tasks, col(RawColumns.SOURCE_FILE), col(RawColumns.SOURCE_LINE));
   }
-
-  /** Metrics text per task after {@link #spread} (default), and the most tasks it makes. */
-  static final long SPREAD_BYTES = 64L << 20;
-  static final long MAX_SPREAD_TASKS = 200;
 
   /** Labels the Spark jobs that follow ({@code aifocus k8s-gpu: <stage>}, as the runner labels its source stages). */
   private void stage(String name) {
