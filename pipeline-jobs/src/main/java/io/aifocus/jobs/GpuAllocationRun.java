@@ -242,12 +242,13 @@ final class GpuAllocationRun {
   }
 
   /**
-   * The parsed rows of a metrics input, spread over one task per 64 MiB ({@link #SPREAD_BYTES}) of its files when that is
-   * more tasks than files. A file is parsed by one task (streamed line by line), and without the spread every step
+   * The parsed rows of a metrics input, spread over one task per 64 MiB ({@link #SPREAD_BYTES}) of its files when
+   * that is more tasks than files. A file is parsed by one task (streamed line by line), and without the spread every step
    * until the allocation's first shuffle ran in that task, on one core, and its cached block was larger than the
-   * memory for caches, so each of the allocation's reads of the samples went to disk (64 GPUs × 30 days: 29 GB read
-   * from the cache; docs/benchmarks.md, change 13). The rows are hashed on file and line: the spread needs no sort,
-   * and each row stays where it is from run to run. Small inputs are left as they are (a shuffle costs more there).
+   * memory for caches, so each of the allocation's reads of the samples went to disk (64 GPUs × 30 days: 522.8 s
+   * without, 425.7 s with the spread; docs/benchmarks.md, change 13). The rows are hashed on file and line: the
+   * spread needs no sort, and each row stays where it is from run to run. Small inputs are left as they are (a
+   * shuffle costs more there).
    */
   private Dataset<Row> spread(PrometheusReader.Result parsed) {
     long bytes = 0;

@@ -2,6 +2,8 @@ package io.aifocus.jobs;
 
 import io.aifocus.api.GpuUtilizationTable;
 import io.aifocus.api.InferenceTokensTable;
+import io.aifocus.api.PipelineErrorCode;
+import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.schema.CostAndUsageTable;
@@ -81,24 +83,65 @@ final class Warehouse {
       io.aifocus.schema.ExtensionColumns.RUN_ID);
   static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
 
+  /** How often, and how long apart, a run looks for the first commit of a table another run is creating. */
+  static final int CREATE_WAIT_ATTEMPTS = 20;
+  static final long CREATE_WAIT_MILLIS = 500;
+
   /**
    * Creates focus_cost_and_usage (empty, partitioned by x_Team, x_Model, statistics on {@link #FOCUS_STATS_COLUMNS})
    * when it does not exist yet; columns nullable, as a DataFrame write would create them.
+   *
+   * <p>Two runs may create the table at once (concurrent runs of different periods into a new warehouse). The
+   * first makes {@code _delta_log} before its first commit, and in that moment Delta's table builder fails the
+   * second with DELTA_TABLE_NOT_FOUND. The second then waits for that commit ({@link #CREATE_WAIT_ATTEMPTS} ×
+   * {@link #CREATE_WAIT_MILLIS} ms) and uses the table; a {@code _delta_log} that stays without a commit (a run
+   * stopped while creating the table) fails the run with AIF-9007 naming the directory.
    */
   void createFocusTableIfAbsent(org.apache.spark.sql.types.StructType schema) {
-    if (exists(CostAndUsageTable.TABLE_NAME)) {
-      return;
-    }
+    String table = CostAndUsageTable.TABLE_NAME;
     org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType();
     for (org.apache.spark.sql.types.StructField f : schema.fields()) {
       nullable = nullable.add(new org.apache.spark.sql.types.StructField(f.name(), f.dataType(), true, f.metadata()));
     }
-    DeltaTable.createIfNotExists(spark)
-        .location(path(CostAndUsageTable.TABLE_NAME))
-        .addColumns(nullable)
-        .partitionedBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
-        .property(STATS_COLUMNS_PROPERTY, String.join(",", FOCUS_STATS_COLUMNS))
-        .execute();
+    for (int attempt = 1; !exists(table); attempt++) {
+      try {
+        DeltaTable.createIfNotExists(spark)
+            .location(path(table))
+            .addColumns(nullable)
+            .partitionedBy(CostAndUsageTable.PARTITION_COLUMNS.toArray(String[]::new))
+            .property(STATS_COLUMNS_PROPERTY, String.join(",", FOCUS_STATS_COLUMNS))
+            .execute();
+        return;
+      } catch (Exception e) { // Delta's AnalysisException is checked in Java's eyes
+        if (exists(table)) {
+          return; // the other run's first commit landed meanwhile
+        }
+        if (!logDirectoryExists(table)) {
+          throw e instanceof RuntimeException r ? r
+              : new PipelineException(PipelineErrorCode.STORAGE_FAILURE, path(table) + ": " + e.getMessage(), e);
+        }
+        if (attempt == CREATE_WAIT_ATTEMPTS) {
+          throw new PipelineException(PipelineErrorCode.CONCURRENT_WRITE_CONFLICT, path(table) + "/_delta_log holds no"
+              + " commit after " + CREATE_WAIT_ATTEMPTS * CREATE_WAIT_MILLIS / 1000 + " s: another run is still"
+              + " creating the table, or a run stopped while creating it (then remove that empty directory)", e);
+        }
+        try {
+          Thread.sleep(CREATE_WAIT_MILLIS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new PipelineException(PipelineErrorCode.CONCURRENT_WRITE_CONFLICT, path(table) + ": interrupted", interrupted);
+        }
+      }
+    }
+  }
+
+  private boolean logDirectoryExists(String table) {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path(table), "_delta_log");
+    try {
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   Dataset<Row> read(String table) {
