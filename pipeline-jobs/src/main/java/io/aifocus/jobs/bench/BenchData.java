@@ -432,11 +432,8 @@ public final class BenchData {
     Files.createDirectories(file.toAbsolutePath().getParent());
     long steps = days * 24L * 120L;
     long startMs = PERIOD_START.toEpochMilli();
-    List<String> teams = gpuTeams(gpus, seed);
     SplittableRandom random = new SplittableRandom(seed);
-    for (int g = 0; g < gpus; g++) {
-      random.nextInt(TEAMS.size()); // the draws gpuTeams made: the utilization values follow them, as before
-    }
+    List<String> teams = gpuTeams(gpus, random); // the first draws; the utilization values follow them
     String[] labels = new String[gpus];
     for (int g = 0; g < gpus; g++) {
       int node = g / GPUS_PER_NODE;
@@ -505,7 +502,7 @@ public final class BenchData {
 
   /** kube-state-metrics text of the {@link #dcgm} cluster: node capacity, labels and info; pod labels and GPU requests. */
   static Generated kubeStateMetrics(Path file, int gpus, int days, long seed) throws IOException {
-    List<String> teams = gpuTeams(gpus, seed);
+    List<String> teams = gpuTeams(gpus, new SplittableRandom(seed));
     int nodes = (gpus + GPUS_PER_NODE - 1) / GPUS_PER_NODE;
     List<String> series = new java.util.ArrayList<>();
     for (int n = 0; n < nodes; n++) {
@@ -543,9 +540,8 @@ public final class BenchData {
     return new Generated(file, scrapes * series.size(), null, sha256(file));
   }
 
-  /** The team (namespace) of each generated GPU's pod: the first {@code gpus} draws of the seed. */
-  private static List<String> gpuTeams(int gpus, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
+  /** The team (namespace) of each generated GPU's pod: the next {@code gpus} draws of {@code random}. */
+  private static List<String> gpuTeams(int gpus, SplittableRandom random) {
     List<String> teams = new java.util.ArrayList<>(gpus);
     for (int g = 0; g < gpus; g++) {
       teams.add(TEAMS.get(random.nextInt(TEAMS.size())));
