@@ -35,6 +35,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,8 +167,9 @@ final class GpuAllocationRun {
     config.nodePrices().ifPresent(files::add);
     progress.stage("gpu cluster %s: %d metrics file(s), method %s", cluster, files.size(), config.settings().allocatedMethodId());
 
-    Dataset<Row> ksmRows = spread(ksm).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> dcgmRows = dcgm.map(d -> spread(d).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    // kept with the labels the allocation reads as columns (read out of each sample's label map once, not per pass)
+    Dataset<Row> ksmRows = GpuAllocation.kubeStateToKeep(spread(ksm)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dcgmRows = dcgm.map(d -> GpuAllocation.dcgmToKeep(spread(d)).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     Dataset<Row> vllmRows = vllm.map(v -> spread(v).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     CloudOrigins bill = config.nodeCost().isPresent() ? cloudOrigins(context.runId()) : null;
     try {
@@ -191,12 +193,12 @@ final class GpuAllocationRun {
         }
         stage("write quarantine");
         if (scope.isAll()) {
-          long quarantined = writeQuarantine(context, ksmRows, metrics(dcgmRows, vllmRows), files);
+          long quarantined = writeQuarantine(context, ksmRows, dcgmRows, vllmRows, files);
           if (quarantined > 0) {
             progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
           }
         } else {
-          long unparsable = corrupt(ksmRows, metrics(dcgmRows, vllmRows)).count();
+          long unparsable = corrupt(ksmRows, dcgmRows, vllmRows).count();
           progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
               cluster, scope.label(), unparsable);
         }
@@ -282,13 +284,20 @@ final class GpuAllocationRun {
   }
 
   /** DCGM and vLLM samples together (either may be null). */
-  private static Dataset<Row> metrics(Dataset<Row> dcgm, Dataset<Row> vllm) {
-    return dcgm == null ? vllm : vllm == null ? dcgm : dcgm.unionAll(vllm);
+  /** The unparsable lines of the inputs present (each kept with its own columns): file, line, record. */
+  private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm, Dataset<Row> vllm) {
+    Dataset<Row> bad = unparsable(ksm);
+    for (Dataset<Row> other : Arrays.asList(dcgm, vllm)) {
+      if (other != null) {
+        bad = bad.unionAll(unparsable(other));
+      }
+    }
+    return bad;
   }
 
-  private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm) {
-    Dataset<Row> bad = ksm.where(col(RawColumns.CORRUPT_RECORD).isNotNull());
-    return dcgm == null ? bad : bad.unionAll(dcgm.where(col(RawColumns.CORRUPT_RECORD).isNotNull()));
+  private static Dataset<Row> unparsable(Dataset<Row> rows) {
+    return rows.where(col(RawColumns.CORRUPT_RECORD).isNotNull())
+        .select(col(RawColumns.SOURCE_FILE), col(RawColumns.SOURCE_LINE), col(RawColumns.CORRUPT_RECORD));
   }
 
   private List<NodePricing.PriceRow> priceRows(String path) {
@@ -523,8 +532,8 @@ final class GpuAllocationRun {
   }
 
   /** Unparsable metric lines (AIF-1005 with file and line); replaces earlier quarantine rows of the same files. */
-  private long writeQuarantine(NormalizeContext context, Dataset<Row> ksm, Dataset<Row> dcgm, List<String> files) {
-    Dataset<Row> rows = corrupt(ksm, dcgm).select(
+  private long writeQuarantine(NormalizeContext context, Dataset<Row> ksm, Dataset<Row> dcgm, Dataset<Row> vllm, List<String> files) {
+    Dataset<Row> rows = corrupt(ksm, dcgm, vllm).select(
         lit(context.runId()).as(QuarantineTable.RUN_ID),
         lit(GpuAllocation.SOURCE_KIND).as(QuarantineTable.SOURCE_KIND),
         col(RawColumns.SOURCE_FILE).as(QuarantineTable.SOURCE_FILE),

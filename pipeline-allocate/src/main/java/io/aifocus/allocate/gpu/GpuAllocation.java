@@ -187,6 +187,21 @@ public final class GpuAllocation {
         hourly.select(col(ORIGIN_ID), col("_node"), col("_hour")), claimed, unpriced);
   }
 
+  /**
+   * kube-state-metrics samples in the form to keep for the allocation's passes: the labels it reads as columns, the
+   * whole label map only on the label metrics ({@code kube_node_labels}, {@code kube_pod_labels}, {@code
+   * kube_namespace_labels}), whose maps give prices, instance ids, teams, models and tags ({@link GpuMetrics#withLabels}).
+   */
+  public static Dataset<Row> kubeStateToKeep(Dataset<Row> raw) {
+    return GpuMetrics.withLabels(raw, GpuMetrics.KUBE_STATE_LABEL_KEYS,
+        Optional.of(List.of(KSM_NODE_LABELS, KSM_POD_LABELS, KSM_NAMESPACE_LABELS)));
+  }
+
+  /** DCGM samples in the form to keep for the allocation's passes: the labels it reads as columns, no label map. */
+  public static Dataset<Row> dcgmToKeep(Dataset<Row> raw) {
+    return GpuMetrics.withLabels(raw, GpuMetrics.DCGM_LABEL_KEYS, Optional.empty());
+  }
+
   // ---------------------------------------------------------------------------------------------- origins
 
   /** GPU node-hours: node, hour_start, _node_labels (latest), _gpus (label nvidia.com/gpu.count, else capacity rounded up). */
