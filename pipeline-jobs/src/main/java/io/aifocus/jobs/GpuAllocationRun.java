@@ -171,12 +171,25 @@ final class GpuAllocationRun {
     Dataset<Row> ksmRows = GpuAllocation.kubeStateToKeep(spread(ksm)).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> dcgmRows = dcgm.map(d -> GpuAllocation.dcgmToKeep(spread(d)).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
     Dataset<Row> vllmRows = vllm.map(v -> spread(v).persist(StorageLevel.MEMORY_AND_DISK())).orElse(null);
+    Dataset<Row> dcgmPieces = null;
+    Dataset<Row> dcgmUnparsable = null;
     CloudOrigins bill = config.nodeCost().isPresent() ? cloudOrigins(context.runId()) : null;
     try {
       stage("read prices");
       NodePricing pricing = new NodePricing(config.nodePrices().map(this::priceRows).orElse(List.of()), config.costModel());
+      if (dcgmRows != null) {
+        // The split and gpu_utilization both read the DCGM pieces (GPU time per sample, cut at hours): computed once
+        // from the parsed samples and kept, with the few unparsable lines for the quarantine; then the samples,
+        // the largest input, are released (docs/benchmarks.md, change 15).
+        stage("parse DCGM + pieces");
+        dcgmPieces = GpuAllocation.dcgmPieces(dcgmRows, config.settings()).persist(StorageLevel.MEMORY_AND_DISK());
+        dcgmUnparsable = unparsable(dcgmRows).persist(StorageLevel.MEMORY_AND_DISK());
+        dcgmPieces.count();
+        dcgmUnparsable.count();
+        dcgmRows.unpersist();
+      }
       stage("parse metrics + split");
-      GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmRows), pricing,
+      GpuAllocation.Result result = GpuAllocation.allocate(ksmRows, Optional.ofNullable(dcgmPieces), pricing,
           config.settings(), context, config.kubeStateMetrics(),
           Optional.ofNullable(bill).map(b -> new GpuAllocation.CloudBill(b.candidates(), config.instanceIdLabel())));
       // the split's parts (cost per workload and node-hour) and the hourly origins feed the allocated rows and then
@@ -193,12 +206,12 @@ final class GpuAllocationRun {
         }
         stage("write quarantine");
         if (scope.isAll()) {
-          long quarantined = writeQuarantine(context, ksmRows, dcgmRows, vllmRows, files);
+          long quarantined = writeQuarantine(context, ksmRows, dcgmUnparsable, vllmRows, files);
           if (quarantined > 0) {
             progress.stage("gpu cluster %s: %d unparsable metric line(s) quarantined", cluster, quarantined);
           }
         } else {
-          long unparsable = corrupt(ksmRows, dcgmRows, vllmRows).count();
+          long unparsable = corrupt(ksmRows, dcgmUnparsable, vllmRows).count();
           progress.stage("gpu cluster %s: %s; %d unparsable metric line(s) have no billing period, left out (an unscoped run quarantines them)",
               cluster, scope.label(), unparsable);
         }
@@ -208,9 +221,9 @@ final class GpuAllocationRun {
           appendClaims(config, context, claim, files);
           claimedRows += claim.rows();
         }
-        if (dcgmRows != null) {
+        if (dcgmPieces != null) {
           stage("write gpu_utilization");
-          Dataset<Row> utilization = GpuUtilization.rows(GpuAllocation.dcgmPieces(dcgmRows, config.settings()), ksmRows, result,
+          Dataset<Row> utilization = GpuUtilization.rows(dcgmPieces, ksmRows, result,
               config.settings(), context.runId());
           writeUtilization(config, scoped(utilization, GpuUtilizationTable.HOUR_START, scope), runs);
         }
@@ -236,6 +249,12 @@ final class GpuAllocationRun {
       ksmRows.unpersist();
       if (dcgmRows != null) {
         dcgmRows.unpersist();
+      }
+      if (dcgmPieces != null) {
+        dcgmPieces.unpersist();
+      }
+      if (dcgmUnparsable != null) {
+        dcgmUnparsable.unpersist();
       }
       if (vllmRows != null) {
         vllmRows.unpersist();

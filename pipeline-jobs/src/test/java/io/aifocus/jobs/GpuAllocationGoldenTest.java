@@ -14,15 +14,19 @@ import io.aifocus.allocate.gpu.IdleHandling;
 import io.aifocus.allocate.gpu.OnPremCostModel;
 import io.aifocus.api.GpuUtilizationTable;
 import io.aifocus.api.NormalizeContext;
+import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineRunsTable;
+import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.SparkTestSession;
 import io.aifocus.schema.CostAndUsageTable;
 import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +111,56 @@ class GpuAllocationGoldenTest {
         Set.of(ExtensionColumns.SOURCE_FILE)));
     Dataset<Row> before = warehouse.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
     Dataset<Row> after = spread.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
+    assertThat(after.count()).isEqualTo(before.count()).isPositive();
+    assertThat(after.exceptAll(before).collectAsList()).isEmpty();
+  }
+
+  /**
+   * An unparsable line in the middle of the DCGM file goes to the quarantine with its file and line, and the
+   * allocation and gpu_utilization are those of the demo's clean files (the DCGM samples are released after their
+   * pieces are computed; the unparsable lines are kept apart for the quarantine).
+   */
+  @Test
+  void anUnparsableMetricLineIsQuarantinedAndTheRowsStayTheSame() throws IOException {
+    Path root = SparkTestSession.projectRoot().resolve(DEMO);
+    Path input = SparkTestSession.newDirectory("gpu-bad-line");
+    for (String dir : List.of("dcgm", "kube-state-metrics")) {
+      Files.createDirectories(input.resolve(dir));
+      try (var files = Files.list(root.resolve(dir))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, input.resolve(dir).resolve(f.getFileName()));
+        }
+      }
+    }
+    Files.copy(root.resolve("node-prices.csv"), input.resolve("node-prices.csv"));
+    Path dcgmFile = input.resolve("dcgm/dcgm-2026-11-03.prom");
+    List<String> lines = new ArrayList<>(Files.readAllLines(dcgmFile));
+    String bad = "DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",Hostname=\"gpu-a\" not-a-number";
+    lines.add(40, bad); // line 41
+    Files.write(dcgmFile, lines);
+
+    GpuClusterConfig demo = cluster(AllocationMethod.GPU_REQUEST_TIME, IdleHandling.SEPARATE, Map.of());
+    GpuClusterConfig withBadLine = new GpuClusterConfig(demo.settings(), Optional.of(input.resolve("dcgm").toString()),
+        input.resolve("kube-state-metrics").toString(), Optional.of(input.resolve("node-prices.csv").toString()),
+        Optional.of(costModel()), Optional.empty());
+    Warehouse w = new Warehouse(SparkTestSession.get(), SparkTestSession.newDirectory("golden-gpu-bad-line").toString());
+    PipelineRunner.Result r = run(w, withBadLine);
+
+    List<Row> quarantined = w.read(QuarantineTable.TABLE_NAME).collectAsList();
+    assertThat(quarantined).singleElement().satisfies(q -> {
+      assertThat(q.<String>getAs(QuarantineTable.SOURCE_KIND)).isEqualTo("k8s-gpu");
+      assertThat(q.<String>getAs(QuarantineTable.SOURCE_FILE)).endsWith("dcgm/dcgm-2026-11-03.prom");
+      assertThat(q.<Long>getAs(QuarantineTable.SOURCE_LINE)).isEqualTo(41L);
+      assertThat(q.<String>getAs(QuarantineTable.ERROR_CODE)).isEqualTo(PipelineErrorCode.MALFORMED_RECORD.label());
+      assertThat(q.<String>getAs(QuarantineTable.RAW_RECORD))
+          .isEqualTo("expected ',' or '}' after label Hostname at column 47: " + bad);
+      assertThat(q.<String>getAs(QuarantineTable.RUN_ID)).isEqualTo(r.runId());
+    });
+    GoldenFiles.assertMatches("sample-data/k8s/expected/focus-gpu-request-time.jsonl", GoldenFiles.lines(
+        w.read(CostAndUsageTable.TABLE_NAME), Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
+        Set.of(ExtensionColumns.SOURCE_FILE)));
+    Dataset<Row> before = warehouse.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
+    Dataset<Row> after = w.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
     assertThat(after.count()).isEqualTo(before.count()).isPositive();
     assertThat(after.exceptAll(before).collectAsList()).isEmpty();
   }

@@ -144,12 +144,13 @@ public final class GpuAllocation {
 
   /**
    * @param ksm raw kube-state-metrics samples (sources/prometheus.yaml)
-   * @param dcgm raw DCGM exporter samples; required by {@code gpu-utilization-weighted}
+   * @param dcgmPieces the {@link #dcgmPieces} of the cluster's DCGM exporter samples; required by {@code
+   *     gpu-utilization-weighted}
    * @param sourceFile what x_SourceFile names (the kube-state-metrics input)
    */
-  public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgm, NodePricing pricing,
+  public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgmPieces, NodePricing pricing,
       GpuClusterSettings settings, NormalizeContext context, String sourceFile) {
-    return allocate(ksm, dcgm, pricing, settings, context, sourceFile, Optional.empty());
+    return allocate(ksm, dcgmPieces, pricing, settings, context, sourceFile, Optional.empty());
   }
 
   /**
@@ -157,7 +158,7 @@ public final class GpuAllocation {
    *     priced by {@code pricing}, and those it cannot price are left out and returned in {@link Result#unpriced()}
    *     (without {@code cloud} an unpriced node fails the run with AIF-3001)
    */
-  public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgm, NodePricing pricing,
+  public static Result allocate(Dataset<Row> ksm, Optional<Dataset<Row>> dcgmPieces, NodePricing pricing,
       GpuClusterSettings settings, NormalizeContext context, String sourceFile, Optional<CloudBill> cloud) {
     Dataset<Row> k = GpuMetrics.samples(ksm);
     Dataset<Row> nodes = nodeHours(k);
@@ -178,7 +179,7 @@ public final class GpuAllocation {
     } else {
       origins = pricedOrigins(nodes, price(nodes, pricing, settings, true).prices(), settings, context, sourceFile);
     }
-    Dataset<Row> usage = withLabels(usage(k, dcgm, settings), k, settings);
+    Dataset<Row> usage = withLabels(usage(k, dcgmPieces, settings), k, settings);
     Dataset<Row> parts = split(origins, usage, settings);
     Dataset<Row> allocated = allocatedRows(origins, parts, settings);
     // gpu_utilization spreads the cost of an hourly origin over its hour; longer cloud-bill periods are left out there
@@ -412,13 +413,13 @@ public final class GpuAllocation {
   // ------------------------------------------------------------------------------------------------ usage
 
   /** Per (node, hour, namespace, pod): GPU time in unit-ms and the method's score. */
-  static Dataset<Row> usage(Dataset<Row> k, Optional<Dataset<Row>> dcgm, GpuClusterSettings s) {
+  static Dataset<Row> usage(Dataset<Row> k, Optional<Dataset<Row>> dcgmPieces, GpuClusterSettings s) {
     return switch (s.method()) {
       case GPU_REQUEST_TIME -> requestTime(k, s).withColumn("score", col("unit_ms"));
       case CUSTOM_WEIGHTS -> requestTime(k, s).withColumn("score", col("unit_ms").multiply(weightOf(col(NAMESPACE), s)).cast(MONEY));
       case GPU_UTILIZATION_WEIGHTED -> {
-        Dataset<Row> pieces = dcgmPieces(dcgm.orElseThrow(() -> new PipelineException(PipelineErrorCode.INVALID_CONFIG,
-            "gpu-clusters " + s.cluster() + ": method gpu-utilization-weighted needs the dcgm input")), s);
+        Dataset<Row> pieces = dcgmPieces.orElseThrow(() -> new PipelineException(PipelineErrorCode.INVALID_CONFIG,
+            "gpu-clusters " + s.cluster() + ": method gpu-utilization-weighted needs the dcgm input"));
         yield pieces.where(col(POD).isNotNull())
             .groupBy(col(NODE), col(HOUR_START), col(NAMESPACE), col(POD))
             .agg(sum(col("unit_ms")).as("unit_ms"),
