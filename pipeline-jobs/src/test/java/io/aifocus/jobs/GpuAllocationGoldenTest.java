@@ -106,13 +106,7 @@ class GpuAllocationGoldenTest {
     new PipelineRunner(spread.spark(), spread, AwsCurGoldenTest.quietProgress()).spreadMetricsBytes(16 << 10)
         .run(new JobConfig(spread.root(), List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(),
             List.of(cluster(AllocationMethod.GPU_REQUEST_TIME, IdleHandling.SEPARATE, Map.of()))));
-    GoldenFiles.assertMatches("sample-data/k8s/expected/focus-gpu-request-time.jsonl", GoldenFiles.lines(
-        spread.read(CostAndUsageTable.TABLE_NAME), Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
-        Set.of(ExtensionColumns.SOURCE_FILE)));
-    Dataset<Row> before = warehouse.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
-    Dataset<Row> after = spread.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
-    assertThat(after.count()).isEqualTo(before.count()).isPositive();
-    assertThat(after.exceptAll(before).collectAsList()).isEmpty();
+    assertSameRowsAsTheDemoRun(spread);
   }
 
   /**
@@ -156,11 +150,16 @@ class GpuAllocationGoldenTest {
           .isEqualTo("expected ',' or '}' after label Hostname at column 47: " + bad);
       assertThat(q.<String>getAs(QuarantineTable.RUN_ID)).isEqualTo(r.runId());
     });
+    assertSameRowsAsTheDemoRun(w);
+  }
+
+  /** The golden FOCUS rows and the gpu_utilization rows of the demo run ({@link #warehouse}), run ids aside. */
+  private static void assertSameRowsAsTheDemoRun(Warehouse other) throws IOException {
     GoldenFiles.assertMatches("sample-data/k8s/expected/focus-gpu-request-time.jsonl", GoldenFiles.lines(
-        w.read(CostAndUsageTable.TABLE_NAME), Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
+        other.read(CostAndUsageTable.TABLE_NAME), Set.of(ExtensionColumns.RUN_ID, ExtensionColumns.INGESTED_AT),
         Set.of(ExtensionColumns.SOURCE_FILE)));
     Dataset<Row> before = warehouse.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
-    Dataset<Row> after = w.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
+    Dataset<Row> after = other.read(GpuUtilizationTable.TABLE_NAME).drop(GpuUtilizationTable.RUN_ID);
     assertThat(after.count()).isEqualTo(before.count()).isPositive();
     assertThat(after.exceptAll(before).collectAsList()).isEmpty();
   }
