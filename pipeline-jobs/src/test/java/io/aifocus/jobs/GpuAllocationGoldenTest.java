@@ -97,25 +97,14 @@ class GpuAllocationGoldenTest {
 
   /**
    * Large metrics files are spread over tasks after the parse ({@code GpuAllocationRun.spread}, from 128 MiB). Forced
-   * here on the demo's files (16 KiB a task: the DCGM file over 30 tasks, kube-state-metrics over 4), the run writes
-   * the golden rows and the same gpu_utilization rows as the run without it.
+   * here on the demo's files (16 KiB a task: the DCGM file over 30 tasks, kube-state-metrics over 4), with an
+   * unparsable line put in the middle of the DCGM file: that line goes to the quarantine with its file and line,
+   * wherever the spread put it, and the run writes the golden rows and the same gpu_utilization rows as the demo run
+   * (the DCGM samples are released once their pieces are computed; the unparsable lines are kept apart for the
+   * quarantine). One run for both, to keep the suite's time.
    */
   @Test
-  void metricsSpreadOverTasksWriteTheSameRows() throws IOException {
-    Warehouse spread = new Warehouse(SparkTestSession.get(), SparkTestSession.newDirectory("golden-gpu-spread").toString());
-    new PipelineRunner(spread.spark(), spread, AwsCurGoldenTest.quietProgress()).spreadMetricsBytes(16 << 10)
-        .run(new JobConfig(spread.root(), List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(),
-            List.of(cluster(AllocationMethod.GPU_REQUEST_TIME, IdleHandling.SEPARATE, Map.of()))));
-    assertSameRowsAsTheDemoRun(spread);
-  }
-
-  /**
-   * An unparsable line in the middle of the DCGM file goes to the quarantine with its file and line, and the
-   * allocation and gpu_utilization are those of the demo's clean files (the DCGM samples are released after their
-   * pieces are computed; the unparsable lines are kept apart for the quarantine).
-   */
-  @Test
-  void anUnparsableMetricLineIsQuarantinedAndTheRowsStayTheSame() throws IOException {
+  void metricsSpreadOverTasksWithAnUnparsableLineWriteTheSameRowsAndQuarantineIt() throws IOException {
     Path root = SparkTestSession.projectRoot().resolve(DEMO);
     Path input = SparkTestSession.newDirectory("gpu-bad-line");
     for (String dir : List.of("dcgm", "kube-state-metrics")) {
@@ -137,8 +126,9 @@ class GpuAllocationGoldenTest {
     GpuClusterConfig withBadLine = new GpuClusterConfig(demo.settings(), Optional.of(input.resolve("dcgm").toString()),
         input.resolve("kube-state-metrics").toString(), Optional.of(input.resolve("node-prices.csv").toString()),
         Optional.of(costModel()), Optional.empty());
-    Warehouse w = new Warehouse(SparkTestSession.get(), SparkTestSession.newDirectory("golden-gpu-bad-line").toString());
-    PipelineRunner.Result r = run(w, withBadLine);
+    Warehouse w = new Warehouse(SparkTestSession.get(), SparkTestSession.newDirectory("golden-gpu-spread").toString());
+    PipelineRunner.Result r = new PipelineRunner(w.spark(), w, AwsCurGoldenTest.quietProgress()).spreadMetricsBytes(16 << 10)
+        .run(new JobConfig(w.root(), List.of(), NormalizeContext.DEFAULT_TEAM_TAG_KEYS, Optional.empty(), List.of(withBadLine)));
 
     List<Row> quarantined = w.read(QuarantineTable.TABLE_NAME).collectAsList();
     assertThat(quarantined).singleElement().satisfies(q -> {
