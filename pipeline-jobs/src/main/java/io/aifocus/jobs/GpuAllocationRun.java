@@ -302,8 +302,10 @@ final class GpuAllocationRun {
     return rows.where(scope.condition(date_trunc("month", col(timeColumn))));
   }
 
-  /** DCGM and vLLM samples together (either may be null). */
-  /** The unparsable lines of the inputs present (each kept with its own columns): file, line, record. */
+  /**
+   * The unparsable lines of kube-state-metrics and of the DCGM and vLLM inputs (either may be null): file, line and
+   * record, by name (the inputs keep different columns).
+   */
   private static Dataset<Row> corrupt(Dataset<Row> ksm, Dataset<Row> dcgm, Dataset<Row> vllm) {
     Dataset<Row> bad = unparsable(ksm);
     for (Dataset<Row> other : Arrays.asList(dcgm, vllm)) {
