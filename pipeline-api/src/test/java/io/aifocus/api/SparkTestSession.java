@@ -51,6 +51,8 @@ public final class SparkTestSession {
               .config("spark.sql.datetime.java8API.enabled", "true")
               .config("spark.sql.csv.parser.columnPruning.enabled", "false")
               .config("spark.sql.debug.maxToStringFields", "200")
+              // as the CLI (SparkSessions): lower/upper with the JVM's case mapping, not ICU's
+              .config("spark.sql.icu.caseMappings.enabled", "false")
               .config("spark.sql.warehouse.dir", scratch.resolve("spark-warehouse").toString())
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.driver.host", "127.0.0.1")

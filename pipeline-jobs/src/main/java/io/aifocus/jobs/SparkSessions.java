@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SparkSessions {
   static final String DEFAULT_MASTER = "local[*]";
+  static final String ICU_CASE_MAPPINGS = "spark.sql.icu.caseMappings.enabled";
   static final String DELTA_FORCE_VERIFY_NON_UTC = "spark.databricks.delta.allFilesInCrc.verificationMode.forceOnNonUTC.enabled";
 
   private SparkSessions() {}
@@ -43,6 +44,11 @@ final class SparkSessions {
         .config("spark.sql.debug.maxToStringFields", "200")
         // malformed CSV records must be detected the same way by every query (see RawColumns)
         .config("spark.sql.csv.parser.columnPruning.enabled", "false");
+    if (!conf.contains(ICU_CASE_MAPPINGS)) {
+      // lower()/upper() with the JVM's case mapping: the first ICU case mapping in a JVM loads ICU's data, 3-4 s in
+      // the first task that lowers a string, in every run (docs/benchmarks.md, change 16)
+      builder.config(ICU_CASE_MAPPINGS, "false");
+    }
     if (!conf.contains(DELTA_FORCE_VERIFY_NON_UTC)) {
       // Delta keeps a small table's file list in its checksum file and, in a JVM whose time zone is not UTC, checks
       // it after every commit by rebuilding the table state: a Spark job per commit. Delta forces that check only
