@@ -29,8 +29,11 @@ public final class SparkTestSession {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      SparkSession.Builder builder = SparkSession.builder();
+      // as the CLI in local mode (SparkSessions): no forked chmod per created file
+      io.aifocus.api.fs.LocalFileSystems.sparkSettings().forEach(builder::config);
       session =
-          SparkSession.builder()
+          builder
               .master("local[2]")
               .appName("aifocus-tests")
               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

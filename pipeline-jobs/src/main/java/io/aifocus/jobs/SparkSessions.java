@@ -66,6 +66,12 @@ final class SparkSessions {
       if (!conf.contains("spark.databricks.delta.snapshotPartitions")) {
         builder.config("spark.databricks.delta.snapshotPartitions", "2");
       }
+      // files and directories created without a forked chmod per path (docs/architecture.md, "Local files")
+      io.aifocus.api.fs.LocalFileSystems.sparkSettings().forEach((key, value) -> {
+        if (!conf.contains(key)) {
+          builder.config(key, value);
+        }
+      });
       if (!conf.contains("spark.driver.host") && System.getenv("SPARK_LOCAL_IP") == null) {
         builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
       }
