@@ -26,11 +26,15 @@ final class ShellFreeRawLocalFileSystem extends RawLocalFileSystem {
   @Override
   public void setPermission(Path path, FsPermission permission) throws IOException {
     File file = pathToFile(path);
-    if (permission.getStickyBit() || !Files.getFileStore(file.toPath()).supportsFileAttributeView("posix")) {
+    if (permission.getStickyBit()) {
       super.setPermission(path, permission);
       return;
     }
-    Files.setPosixFilePermissions(file.toPath(), posix(permission));
+    try {
+      Files.setPosixFilePermissions(file.toPath(), posix(permission));
+    } catch (UnsupportedOperationException e) {
+      super.setPermission(path, permission); // no POSIX permissions here (Windows): Hadoop's route
+    }
   }
 
   @Override
