@@ -22,13 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ShellFreeLocalFileSystemTest {
   @TempDir java.nio.file.Path dir;
 
+  private static RawLocalFileSystem initialized(RawLocalFileSystem fs) throws java.io.IOException {
+    fs.initialize(URI.create("file:///"), new Configuration(false));
+    return fs;
+  }
+
   @Test
   void setsThePermissionsHadoopsChmodSets() throws Exception {
-    Configuration conf = new Configuration(false);
-    RawLocalFileSystem hadoop = new RawLocalFileSystem();
-    hadoop.initialize(URI.create("file:///"), conf);
-    ShellFreeRawLocalFileSystem shellFree = new ShellFreeRawLocalFileSystem();
-    shellFree.initialize(URI.create("file:///"), conf);
+    RawLocalFileSystem hadoop = initialized(new RawLocalFileSystem());
+    RawLocalFileSystem shellFree = initialized(new ShellFreeRawLocalFileSystem());
     // what Hadoop and Spark ask for (0644 files, 0755 directories, 0700 staging, with and without the umask 022)
     for (String octal : List.of("644", "755", "700", "600", "777", "640", "750", "444", "000")) {
       FsPermission permission = new FsPermission(Short.parseShort(octal, 8));
@@ -44,11 +46,8 @@ class ShellFreeLocalFileSystemTest {
 
   @Test
   void linkStatusIsHadoopsForAFileALinkAndAnAbsentPath() throws Exception {
-    Configuration conf = new Configuration(false);
-    RawLocalFileSystem hadoop = new RawLocalFileSystem();
-    hadoop.initialize(URI.create("file:///"), conf);
-    ShellFreeRawLocalFileSystem shellFree = new ShellFreeRawLocalFileSystem();
-    shellFree.initialize(URI.create("file:///"), conf);
+    RawLocalFileSystem hadoop = initialized(new RawLocalFileSystem());
+    RawLocalFileSystem shellFree = initialized(new ShellFreeRawLocalFileSystem());
     java.nio.file.Path file = Files.writeString(dir.resolve("part-0.parquet"), "12345");
     java.nio.file.Path link = Files.createSymbolicLink(dir.resolve("latest"), file);
     for (java.nio.file.Path path : List.of(file, link, dir)) {
