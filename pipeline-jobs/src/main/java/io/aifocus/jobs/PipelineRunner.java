@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -387,17 +388,24 @@ final class PipelineRunner {
     Dataset<Row> converted = fx.apply(result.focus());
     boolean keepFocus = (cacheSmallInputs && rowsIn < SMALL_INPUT_ROWS) || shuffles(converted);
     Dataset<Row> focus = keepFocus ? converted.persist(StorageLevel.MEMORY_AND_DISK()) : converted;
-    Dataset<Row> quarantine = result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
+    // Without the kept copy, the normalizer's tally counts accepted and rejected rows in the same pass; when it
+    // finds no rejected row, the quarantine is not computed at all (one read of the input less).
+    Optional<Dataset<Row>> tally = keepFocus ? Optional.empty() : result.tally();
+    FocusTotals totals = tally.map(FocusTotals::ofTally).orElseGet(() -> FocusTotals.of(focus));
+    boolean noneRejected = totals.rejected().isPresent() && totals.rejected().get().isEmpty();
+    Dataset<Row> quarantine = noneRejected
+        ? spark.createDataFrame(List.of(), result.quarantine().schema())
+        : result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      FocusTotals totals = FocusTotals.of(focus);
       Map<Optional<Instant>, Object[]> out = totals.perPeriod();
       Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
       withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
       stage(kind, keepFocus ? "write focus" : "normalize + write focus");
       writeFocus(spec, focus, totals.scopes());
       stage(kind, "write quarantine");
-      Map<Optional<Instant>, Object[]> bad =
-          aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
+      Map<Optional<Instant>, Object[]> bad = noneRejected
+          ? Map.of()
+          : aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       writeQuarantine(spec, context, quarantine, raw.files(), scope);
       stage(kind, "reconcile");
       progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
@@ -459,17 +467,57 @@ final class PipelineRunner {
    * The accepted rows' totals per billing account and billing period, in one pass that reads only the columns
    * it sums: the scopes the write replaces, and per period the source records (Σ x_SourceRecords; 1 for a row
    * without it), BilledCost total, rows whose BilledCost is null and FOCUS rows. The post-write check
-   * ({@link #checkWrittenRows}) then counts what landed.
+   * ({@link #checkWrittenRows}) then counts what landed. From a normalizer's tally, the same pass also gives
+   * the rejected rows per period (rows, amount total, rows whose amount is null); from the FOCUS rows alone,
+   * {@code rejected} is empty.
    */
-  record FocusTotals(List<Row> scopes, Map<Optional<Instant>, Object[]> perPeriod) {
+  record FocusTotals(
+      List<Row> scopes, Map<Optional<Instant>, Object[]> perPeriod, Optional<Map<Optional<Instant>, Object[]>> rejected) {
     static FocusTotals of(Dataset<Row> focus) {
+      Column[] sums = sums(col(ExtensionColumns.SOURCE_RECORDS), col(FocusColumns.BILLED_COST));
       List<Row> scopes = focus.groupBy(col(FocusColumns.BILLING_ACCOUNT_ID), col(FocusColumns.BILLING_PERIOD_START))
-          .agg(sum(coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)).cast("long")),
-              coalesce(sum(col(FocusColumns.BILLED_COST)), lit(BigDecimal.ZERO)),
-              sum(when(col(FocusColumns.BILLED_COST).isNull(), coalesce(col(ExtensionColumns.SOURCE_RECORDS), lit(1)))
-                  .otherwise(0)).cast("long"),
-              count(lit(1)))
+          .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length))
           .collectAsList();
+      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), Optional.empty());
+    }
+
+    /** From a {@link NormalizeResult#tally}: accepted and rejected rows in one pass. */
+    static FocusTotals ofTally(Dataset<Row> tally) {
+      List<Row> scopes = new ArrayList<>();
+      Map<Optional<Instant>, Object[]> rejected = new LinkedHashMap<>();
+      Column[] sums = sums(col(NormalizeResult.SOURCE_RECORDS), col(NormalizeResult.AMOUNT));
+      for (Row r : tally.groupBy(col(NormalizeResult.REJECTED), col(NormalizeResult.ACCOUNT), col(NormalizeResult.PERIOD))
+          .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length))
+          .collectAsList()) {
+        if (!r.getBoolean(0)) {
+          scopes.add(RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)));
+          continue;
+        }
+        Optional<Instant> p = Optional.ofNullable(r.isNullAt(2) ? null : (Instant) r.get(2));
+        Object[] q = rejected.computeIfAbsent(p, k -> new Object[] {0L, BigDecimal.ZERO.setScale(12), 0L});
+        q[0] = (long) q[0] + r.getLong(6);
+        q[1] = ((BigDecimal) q[1]).add(r.getDecimal(4)).setScale(12);
+        q[2] = (long) q[2] + (r.isNullAt(5) ? 0L : r.getLong(5));
+      }
+      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), Optional.of(rejected));
+    }
+
+    /**
+     * The aggregates over rows of {@code records} (x_SourceRecords, null counted as 1) and {@code amount}: Σ
+     * records, amount total (0 without any), records whose amount is null, rows.
+     */
+    private static Column[] sums(Column records, Column amount) {
+      Column each = coalesce(records, lit(1));
+      return new Column[] {
+        sum(each.cast("long")),
+        coalesce(sum(amount), lit(BigDecimal.ZERO)),
+        sum(when(amount.isNull(), each).otherwise(0)).cast("long"),
+        count(lit(1))
+      };
+    }
+
+    /** Per period, from scope rows (account, period, Σ records, amount total, records without amount, rows). */
+    private static Map<Optional<Instant>, Object[]> perPeriod(List<Row> scopes) {
       Map<Optional<Instant>, Object[]> out = new LinkedHashMap<>();
       for (Row r : scopes) {
         Optional<Instant> p = Optional.ofNullable(r.isNullAt(1) ? null : (Instant) r.get(1));
@@ -479,7 +527,7 @@ final class PipelineRunner {
         sums[2] = (long) sums[2] + (r.isNullAt(4) ? 0L : r.getLong(4));
         sums[3] = (long) sums[3] + r.getLong(5);
       }
-      return new FocusTotals(List.copyOf(scopes), out);
+      return out;
     }
   }
 

@@ -173,6 +173,55 @@ class BadInputAtScaleTest {
     assertThat(novemberRows()).isEqualTo(novemberRows);
   }
 
+  /**
+   * On the large-input route a run that rejects nothing does not compute its quarantine (the tally of the
+   * accepted rows' pass found none rejected), yet it still replaces what an earlier delivery of the file left
+   * in quarantine: the corrected file's run leaves no quarantine row of that file, and its rows and total are
+   * the whole file's.
+   */
+  @Test
+  void correctedRedeliveryOnTheLargeInputRouteClearsTheQuarantinedRecord() throws IOException {
+    List<String> july = month("2026-07", "2026-08-01");
+    List<String> body = july.subList(1, july.size());
+    List<String> lines = new ArrayList<>(july.subList(0, 1));
+    for (int i = 0; i < 4; i++) {
+      for (String line : body) {
+        lines.add(line.replaceFirst("^demo", "j" + i + "-"));
+      }
+    }
+    Path file = SparkTestSession.newDirectory("scale-fixed").resolve("cur-2026-07.csv");
+    List<String> broken = new ArrayList<>(lines);
+    broken.set(2, lines.get(2).substring(0, lines.get(2).indexOf(",USD,")));
+    Files.write(file, broken, StandardCharsets.UTF_8);
+    PipelineRunner.Result first = run(file, false);
+    assertThat(first.reconciled()).isTrue();
+    assertThat(first.rowsQuarantined()).isEqualTo(1);
+    assertThat(quarantinedRowsOf(file)).isEqualTo(1);
+
+    Files.write(file, lines, StandardCharsets.UTF_8);
+    PipelineRunner.Result second = run(file, false);
+
+    assertThat(second.reconciled()).isTrue();
+    assertThat(second.rowsOut()).isEqualTo(4L * 39);
+    assertThat(second.rowsQuarantined()).isZero();
+    assertThat(second.sources()).singleElement().satisfies(r -> {
+      assertThat(r.rowsIn()).isEqualTo(4L * 39);
+      assertThat(r.quarantinedTotal()).isEqualByComparingTo("0");
+      assertThat(r.outputTotal()).isEqualByComparingTo(r.inputTotal());
+    });
+    assertThat(quarantinedRowsOf(file)).as("the earlier delivery's quarantine row is replaced").isZero();
+    String november = totalsByMonth().get("2026-11");
+    java.math.BigDecimal novemberTotal = new java.math.BigDecimal(november.substring(november.indexOf(" rows ") + 6));
+    assertThat(totalsByMonth()).containsEntry("2026-07",
+        4 * 39 + " rows " + novemberTotal.multiply(java.math.BigDecimal.valueOf(4)).toPlainString());
+    assertThat(novemberRows()).isEqualTo(novemberRows);
+  }
+
+  private static long quarantinedRowsOf(Path file) {
+    return warehouse.read(QuarantineTable.TABLE_NAME)
+        .where(col(QuarantineTable.SOURCE_FILE).equalTo(file.toString())).count();
+  }
+
   @Test
   void fileWithAThousandNewColumnsReadsAsWithoutThem() throws IOException {
     List<String> august = month("2026-08", "2026-09-01");

@@ -18,8 +18,12 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.QuarantineTable;
 import io.aifocus.api.RawColumns;
 import io.aifocus.api.SourceKind;
+import io.aifocus.schema.ExtensionColumns;
+import io.aifocus.schema.FocusColumns;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -159,6 +163,36 @@ public final class Rejections {
                 substring(coalesce(corrupt, rawJson), 1, RAW_RECORD_MAX).as(QuarantineTable.RAW_RECORD),
                 billingPeriodStart.cast(DataTypes.TimestampType).as(QuarantineTable.BILLING_PERIOD_START),
                 billedAmount.cast(Parse.MONEY).as(QuarantineTable.BILLED_AMOUNT));
-    return new NormalizeResult(focus, quarantine);
+    return new NormalizeResult(focus, quarantine, Optional.of(tally(parsed, focusColumns, focus.columns(), rejected,
+        billingPeriodStart.cast(DataTypes.TimestampType), billedAmount.cast(Parse.MONEY))));
+  }
+
+  /**
+   * One row per parsed row with {@link NormalizeResult#TALLY_COLUMNS}: an accepted row's values are computed by
+   * the same expressions as its FOCUS columns, a rejected row's as its quarantine columns. Each value sits under
+   * its outcome's condition, so a FOCUS expression never sees a rejected row (as in {@code focus}, where the
+   * filter comes first).
+   */
+  private static Dataset<Row> tally(Dataset<Row> parsed, Column[] focusColumns, String[] focusNames, Column rejected,
+      Column rejectedPeriod, Column rejectedAmount) {
+    Column accepted = rejected.unary_$bang();
+    return parsed.select(
+        rejected.as(NormalizeResult.REJECTED),
+        when(accepted, focusColumn(focusColumns, focusNames, FocusColumns.BILLING_ACCOUNT_ID))
+            .as(NormalizeResult.ACCOUNT),
+        when(accepted, focusColumn(focusColumns, focusNames, FocusColumns.BILLING_PERIOD_START))
+            .otherwise(rejectedPeriod).as(NormalizeResult.PERIOD),
+        when(accepted, focusColumn(focusColumns, focusNames, FocusColumns.BILLED_COST))
+            .otherwise(rejectedAmount).as(NormalizeResult.AMOUNT),
+        when(accepted, focusColumn(focusColumns, focusNames, ExtensionColumns.SOURCE_RECORDS))
+            .as(NormalizeResult.SOURCE_RECORDS));
+  }
+
+  private static Column focusColumn(Column[] focusColumns, String[] focusNames, String name) {
+    int i = Arrays.asList(focusNames).indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("the FOCUS select list has no column " + name);
+    }
+    return focusColumns[i];
   }
 }

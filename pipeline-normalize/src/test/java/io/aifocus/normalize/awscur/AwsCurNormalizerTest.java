@@ -169,6 +169,41 @@ class AwsCurNormalizerTest {
         .isEqualByComparingTo("4.00");
   }
 
+  /**
+   * The tally has each row once: an accepted row with its FOCUS row's account, period, BilledCost and
+   * x_SourceRecords, a rejected one (bad values, an unknown type, a corrupt record) with its quarantine row's period
+   * and amount.
+   */
+  @Test
+  void tallyHasEveryRowOnceWithTheValuesOfItsOutcome() {
+    Map<String, String> unknown = base("SurpriseFee", "4.00");
+    Map<String, String> badNumber = base("Usage", "1,5");
+    Map<String, String> corrupt = base("Usage", "7");
+    corrupt.put(RawColumns.CORRUPT_RECORD, "a,b,\"c");
+    NormalizeResult result = normalize(List.<Object[]>of(raw(unknown, null, null), raw(badNumber, null, null),
+        raw(corrupt, null, null), raw(base("Usage", "9"), null, null), raw(base("Tax", "0.25"), null, null)));
+
+    assertThat(result.tally()).isPresent();
+    Dataset<Row> tally = result.tally().get();
+    assertThat(tally.columns()).containsExactlyElementsOf(NormalizeResult.TALLY_COLUMNS);
+    List<String> accepted = tally.where(col(NormalizeResult.REJECTED).unary_$bang())
+        .select(NormalizeResult.ACCOUNT, NormalizeResult.PERIOD, NormalizeResult.AMOUNT, NormalizeResult.SOURCE_RECORDS)
+        .collectAsList().stream().map(Row::toString).sorted().toList();
+    List<String> focus = result.focus()
+        .select(FocusColumns.BILLING_ACCOUNT_ID, FocusColumns.BILLING_PERIOD_START, FocusColumns.BILLED_COST,
+            ExtensionColumns.SOURCE_RECORDS)
+        .collectAsList().stream().map(Row::toString).sorted().toList();
+    assertThat(accepted).hasSize(2).isEqualTo(focus);
+    List<String> rejected = tally.where(col(NormalizeResult.REJECTED))
+        .select(NormalizeResult.ACCOUNT, NormalizeResult.PERIOD, NormalizeResult.AMOUNT, NormalizeResult.SOURCE_RECORDS)
+        .collectAsList().stream().map(Row::toString).sorted().toList();
+    List<String> quarantine = result.quarantine()
+        .select(lit(null).cast("string"), col(QuarantineTable.BILLING_PERIOD_START), col(QuarantineTable.BILLED_AMOUNT),
+            lit(null).cast("long"))
+        .collectAsList().stream().map(Row::toString).sorted().toList();
+    assertThat(rejected).hasSize(3).isEqualTo(quarantine);
+  }
+
   @Test
   void corruptRecordsAreQuarantinedAsMalformed() {
     Map<String, String> corrupt = base("Usage", "1");
