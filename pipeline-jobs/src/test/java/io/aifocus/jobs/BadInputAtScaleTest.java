@@ -86,6 +86,22 @@ class BadInputAtScaleTest {
     return RestatementTest.shift(fixture, "2026-12-01", nextMonthStart, "2026-11-", month + "-");
   }
 
+  /**
+   * The header of {@code monthLines}, then its 39 fixture rows {@code copies} times, the line item ids of copy i
+   * starting with {@code prefix + i + "-"} instead of {@code demo}.
+   */
+  private static List<String> copies(List<String> monthLines, int copies, String prefix) {
+    List<String> body = monthLines.subList(1, monthLines.size());
+    assertThat(body).hasSize(39);
+    List<String> lines = new ArrayList<>(monthLines.subList(0, 1));
+    for (int i = 0; i < copies; i++) {
+      for (String line : body) {
+        lines.add(line.replaceFirst("^demo", prefix + i + "-"));
+      }
+    }
+    return lines;
+  }
+
   /** A run of {@code input} fails with AIF-1006 naming the file; nothing committed changes. */
   private static void assertFailsNaming(Path input, Path badFile) {
     long version = focusVersion();
@@ -143,15 +159,8 @@ class BadInputAtScaleTest {
 
   @Test
   void largeCsvWithOneMalformedRecordQuarantinesItAndWritesTheRest() throws IOException {
-    List<String> september = month("2026-09", "2026-10-01");
-    List<String> body = september.subList(1, september.size());
-    List<String> lines = new ArrayList<>(september.subList(0, 1));
-    for (int i = 0; i < 128; i++) {
-      for (String line : body) {
-        lines.add(line.replaceFirst("^demo", "r" + i + "-"));
-      }
-    }
-    int middle = 1 + 64 * body.size(); // the first fixture row of the 65th copy (demo0001: on-demand usage)
+    List<String> lines = copies(month("2026-09", "2026-10-01"), 128, "r");
+    int middle = 1 + 64 * 39; // the first fixture row of the 65th copy (demo0001: on-demand usage)
     assertThat(lines.get(middle)).startsWith("r64-0001,");
     String broken = lines.get(middle).substring(0, lines.get(middle).indexOf(",USD,")); // fields missing at the end
     lines.set(middle, broken);
@@ -181,14 +190,7 @@ class BadInputAtScaleTest {
    */
   @Test
   void correctedRedeliveryOnTheLargeInputRouteClearsTheQuarantinedRecord() throws IOException {
-    List<String> july = month("2026-07", "2026-08-01");
-    List<String> body = july.subList(1, july.size());
-    List<String> lines = new ArrayList<>(july.subList(0, 1));
-    for (int i = 0; i < 4; i++) {
-      for (String line : body) {
-        lines.add(line.replaceFirst("^demo", "j" + i + "-"));
-      }
-    }
+    List<String> lines = copies(month("2026-07", "2026-08-01"), 4, "j");
     Path file = SparkTestSession.newDirectory("scale-fixed").resolve("cur-2026-07.csv");
     List<String> broken = new ArrayList<>(lines);
     broken.set(2, lines.get(2).substring(0, lines.get(2).indexOf(",USD,")));
