@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -392,7 +393,7 @@ final class PipelineRunner {
     // finds no rejected row, the quarantine is not computed at all (one read of the input less).
     Optional<Dataset<Row>> tally = keepFocus ? Optional.empty() : result.tally();
     FocusTotals totals = tally.map(FocusTotals::ofTally).orElseGet(() -> FocusTotals.of(focus));
-    boolean noneRejected = totals.rejected().isPresent() && totals.rejected().get().isEmpty();
+    boolean noneRejected = totals.rejectedRows().isPresent() && totals.rejectedRows().getAsLong() == 0;
     Dataset<Row> quarantine = noneRejected
         ? spark.createDataFrame(List.of(), result.quarantine().schema())
         : result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
@@ -467,24 +468,23 @@ final class PipelineRunner {
    * The accepted rows' totals per billing account and billing period, in one pass that reads only the columns
    * it sums: the scopes the write replaces, and per period the source records (Σ x_SourceRecords; 1 for a row
    * without it), BilledCost total, rows whose BilledCost is null and FOCUS rows. The post-write check
-   * ({@link #checkWrittenRows}) then counts what landed. From a normalizer's tally, the same pass also gives
-   * the rejected rows per period (rows, amount total, rows whose amount is null); from the FOCUS rows alone,
-   * {@code rejected} is empty.
+   * ({@link #checkWrittenRows}) then counts what landed. From a normalizer's tally, the same pass also counts
+   * the rejected rows (their totals still come from the quarantine rows, which are computed only when there are
+   * any); from the FOCUS rows alone, {@code rejectedRows} is empty.
    */
-  record FocusTotals(
-      List<Row> scopes, Map<Optional<Instant>, Object[]> perPeriod, Optional<Map<Optional<Instant>, Object[]>> rejected) {
+  record FocusTotals(List<Row> scopes, Map<Optional<Instant>, Object[]> perPeriod, OptionalLong rejectedRows) {
     static FocusTotals of(Dataset<Row> focus) {
       Column[] sums = sums(col(ExtensionColumns.SOURCE_RECORDS), col(FocusColumns.BILLED_COST));
       List<Row> scopes = focus.groupBy(col(FocusColumns.BILLING_ACCOUNT_ID), col(FocusColumns.BILLING_PERIOD_START))
           .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length))
           .collectAsList();
-      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), Optional.empty());
+      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), OptionalLong.empty());
     }
 
     /** From a {@link NormalizeResult#tally}: accepted and rejected rows in one pass. */
     static FocusTotals ofTally(Dataset<Row> tally) {
       List<Row> scopes = new ArrayList<>();
-      Map<Optional<Instant>, Object[]> rejected = new LinkedHashMap<>();
+      long rejected = 0;
       Column[] sums = sums(col(NormalizeResult.SOURCE_RECORDS), col(NormalizeResult.AMOUNT));
       for (Row r : tally.groupBy(col(NormalizeResult.REJECTED), col(NormalizeResult.ACCOUNT), col(NormalizeResult.PERIOD))
           .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length))
@@ -493,13 +493,9 @@ final class PipelineRunner {
           scopes.add(RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)));
           continue;
         }
-        Optional<Instant> p = Optional.ofNullable(r.isNullAt(2) ? null : (Instant) r.get(2));
-        Object[] q = rejected.computeIfAbsent(p, k -> new Object[] {0L, BigDecimal.ZERO.setScale(12), 0L});
-        q[0] = (long) q[0] + r.getLong(6);
-        q[1] = ((BigDecimal) q[1]).add(r.getDecimal(4)).setScale(12);
-        q[2] = (long) q[2] + (r.isNullAt(5) ? 0L : r.getLong(5));
+        rejected += r.getLong(6);
       }
-      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), Optional.of(rejected));
+      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), OptionalLong.of(rejected));
     }
 
     /**
