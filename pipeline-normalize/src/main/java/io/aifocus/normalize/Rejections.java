@@ -151,6 +151,8 @@ public final class Rejections {
     }
     Column rawJson = org.apache.spark.sql.functions.to_json(struct(rawCols.toArray(Column[]::new)));
     Column first = element_at(col(ERRORS), 1);
+    Column period = billingPeriodStart.cast(DataTypes.TimestampType);
+    Column amount = billedAmount.cast(Parse.MONEY);
     Dataset<Row> quarantine =
         withErrors
             .select(
@@ -161,10 +163,10 @@ public final class Rejections {
                 first.getField("code").as(QuarantineTable.ERROR_CODE),
                 concat_ws("; ", transform(col(ERRORS), e -> e.getField("message"))).as(QuarantineTable.ERROR_MESSAGE),
                 substring(coalesce(corrupt, rawJson), 1, RAW_RECORD_MAX).as(QuarantineTable.RAW_RECORD),
-                billingPeriodStart.cast(DataTypes.TimestampType).as(QuarantineTable.BILLING_PERIOD_START),
-                billedAmount.cast(Parse.MONEY).as(QuarantineTable.BILLED_AMOUNT));
-    return new NormalizeResult(focus, quarantine, Optional.of(tally(parsed, focusColumns, focus.columns(), rejected,
-        billingPeriodStart.cast(DataTypes.TimestampType), billedAmount.cast(Parse.MONEY))));
+                period.as(QuarantineTable.BILLING_PERIOD_START),
+                amount.as(QuarantineTable.BILLED_AMOUNT));
+    return new NormalizeResult(focus, quarantine,
+        Optional.of(tally(parsed, focusColumns, focus.columns(), rejected, period, amount)));
   }
 
   /**
