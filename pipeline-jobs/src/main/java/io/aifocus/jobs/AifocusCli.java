@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
     versionProvider = AifocusCli.Version.class,
     description = "FOCUS 1.3 cost data pipeline for AI spend, on Apache Spark and Delta Lake.",
     subcommands = {DemoCommand.class, RunCommand.class, SqlCommand.class, ValidateCommand.class, ExportCommand.class,
-        ReportCommand.class, BenchCommand.class},
+        CompactCommand.class, ReportCommand.class, BenchCommand.class},
     footer = {"", "Run 'aifocus COMMAND --help' for a command's options. Docs: README.md, docs/."})
 public final class AifocusCli implements Runnable {
   public static final int EXIT_FAILED = 1;
@@ -36,7 +36,7 @@ public final class AifocusCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate, export, report, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, run, sql, validate, export, compact, report, bench)");
   }
 
   public static void main(String[] args) {

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -266,14 +265,14 @@ final class BenchCommand implements Callable<Integer> {
         BigDecimal inputTotal = result.sources().stream().map(SourceRun::inputTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal outputTotal = result.sources().stream().map(SourceRun::outputTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
         if (result.unchangedSince().isPresent()) { // the unchanged rerun skips (docs/operations.md)
-          Written files = Written.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME));
-          return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
-              files.maxPerPartition, "unchanged since run " + result.unchangedSince().get() + ": skipped, nothing rewritten",
+          DataFiles files = DataFiles.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME));
+          return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files(), files.partitions(),
+              files.maxPerPartition(), "unchanged since run " + result.unchangedSince().get() + ": skipped, nothing rewritten",
               true, stages);
         }
         if (input.gpu() != null) {
           return gpuAllocation(input, engine, wall, peak, stages, result, rowsIn, inputTotal, outputTotal,
-              Written.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME)));
+              DataFiles.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME)));
         }
         boolean exact = result.reconciled() && quarantined == 0
             && (input.file().billedTotal() == null
@@ -283,9 +282,9 @@ final class BenchCommand implements Callable<Integer> {
             + " + quarantined " + quarantined + "; Σ " + outputTotal.stripTrailingZeros().toPlainString()
             + (input.file().billedTotal() == null ? " (priced)" : " = generated Σ "
                 + input.file().billedTotal().stripTrailingZeros().toPlainString());
-        Written files = Written.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME));
-        return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
-            files.maxPerPartition, check, exact, stages);
+        DataFiles files = DataFiles.ofDelta(spark, warehouse.path(CostAndUsageTable.TABLE_NAME));
+        return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files(), files.partitions(),
+            files.maxPerPartition(), check, exact, stages);
       } catch (RuntimeException e) {
         return BenchResult.failed(input.name(), engine, input.file().rows(), elapsedMs(t0), heap.peakBytes(),
             "FAILED: " + e.getMessage());
@@ -299,7 +298,7 @@ final class BenchCommand implements Callable<Integer> {
      * allocated rows both summing to GPUs × hours × the generated GPU-hour price, to the last digit.
      */
     private static BenchResult gpuAllocation(Input input, String engine, long wall, long peak, List<BenchResult.Stage> stages,
-        PipelineRunner.Result result, long origins, BigDecimal originTotal, BigDecimal allocatedTotal, Written files) {
+        PipelineRunner.Result result, long origins, BigDecimal originTotal, BigDecimal allocatedTotal, DataFiles files) {
       BigDecimal expected = input.gpu().expectedTotal();
       boolean exact = result.reconciled() && result.rowsQuarantined() == 0 && origins == input.gpu().nodeHours()
           && originTotal.compareTo(expected) == 0 && allocatedTotal.compareTo(expected) == 0;
@@ -307,8 +306,8 @@ final class BenchCommand implements Callable<Integer> {
           + origins + " → " + result.rowsOut() + " allocated row(s); Σ allocated " + allocatedTotal.stripTrailingZeros().toPlainString()
           + " = Σ origins " + originTotal.stripTrailingZeros().toPlainString() + " = generated Σ "
           + expected.stripTrailingZeros().toPlainString();
-      return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files, files.partitions,
-          files.maxPerPartition, check, exact, stages);
+      return new BenchResult(input.name(), engine, input.file().rows(), wall, peak, files.files(), files.partitions(),
+          files.maxPerPartition(), check, exact, stages);
     }
 
     /** DCGM: the Prometheus parser GPU allocation reads samples with, written as a Delta table of samples. */
@@ -321,9 +320,9 @@ final class BenchCommand implements Callable<Integer> {
       long written = spark.read().format("delta").load(out).count();
       long wall = elapsedMs(t0);
       boolean exact = written == input.file().rows();
-      Written files = Written.ofDelta(spark, out);
-      return new BenchResult(input.name(), ENGINE_AIFOCUS, input.file().rows(), wall, heap.peakBytes(), files.files,
-          files.partitions, files.maxPerPartition,
+      DataFiles files = DataFiles.ofDelta(spark, out);
+      return new BenchResult(input.name(), ENGINE_AIFOCUS, input.file().rows(), wall, heap.peakBytes(), files.files(),
+          files.partitions(), files.maxPerPartition(),
           (exact ? "exact" : "NOT EXACT") + ": " + written + " sample row(s) parsed (ingest stage of GPU allocation only)",
           exact, sparkStages(wall, "aifocus ", 1));
     }
@@ -378,10 +377,10 @@ final class BenchCommand implements Callable<Integer> {
         long written = spark.read().format("delta").load(out).count();
         long wall = elapsedMs(t0);
         boolean exact = written == input.file().rows() + (team == null ? 2 : 0); // dcgm: the two comment lines
-        Written files = Written.ofDelta(spark, out);
+        DataFiles files = DataFiles.ofDelta(spark, out);
         List<BenchResult.Stage> stages = sparkStages(wall, "floor: ", 0);
-        return new BenchResult(input.name(), ENGINE_FLOOR, input.file().rows(), wall, heap.peakBytes(), files.files,
-            files.partitions, files.maxPerPartition, (exact ? "exact" : "NOT EXACT") + ": " + written + " row(s) in the table",
+        return new BenchResult(input.name(), ENGINE_FLOOR, input.file().rows(), wall, heap.peakBytes(), files.files(),
+            files.partitions(), files.maxPerPartition(), (exact ? "exact" : "NOT EXACT") + ": " + written + " row(s) in the table",
             exact, stages);
       } catch (RuntimeException e) {
         return BenchResult.failed(input.name(), ENGINE_FLOOR, input.file().rows(), elapsedMs(t0), heap.peakBytes(),
@@ -429,10 +428,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         long validateMs = elapsedMs(v0);
         long wall = elapsedMs(t0);
-        Written files = Written.ofDirectory(dir.resolve("parquet"));
+        DataFiles files = DataFiles.ofDirectory(dir.resolve("parquet"));
         boolean exact = written == input.file().rows();
-        return new BenchResult(input.name(), ENGINE_DUCKDB, input.file().rows(), wall, heap.peakBytes(), files.files,
-            files.partitions, files.maxPerPartition, (exact ? "exact" : "NOT EXACT") + ": " + written + " row(s) in the files",
+        return new BenchResult(input.name(), ENGINE_DUCKDB, input.file().rows(), wall, heap.peakBytes(), files.files(),
+            files.partitions(), files.maxPerPartition(), (exact ? "exact" : "NOT EXACT") + ": " + written + " row(s) in the files",
             exact, List.of(new BenchResult.Stage("read + project + write", writeMs, null),
                 new BenchResult.Stage("validate (count)", validateMs, null)));
       } catch (SQLException e) {
@@ -511,28 +510,6 @@ final class BenchCommand implements Callable<Integer> {
       .add("gen_ai.usage.input_tokens", "long").add("gen_ai.usage.output_tokens", "long")
       .add("gen_ai.usage.cache_read.input_tokens", "long").add("team", "string").add("feature", "string")
       .add("customer", "string").add("endpoint", "string").add("environment", "string");
-
-  /** Data files written and how they spread over partition directories. */
-  private record Written(int files, int partitions, int maxPerPartition) {
-    static Written ofDelta(SparkSession spark, String table) {
-      return of(Stream.of(spark.read().format("delta").load(table).inputFiles()).map(f -> f.replaceFirst("^file:", "")));
-    }
-
-    static Written ofDirectory(Path dir) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        return of(walk.filter(p -> p.toString().endsWith(".parquet")).map(Path::toString).toList().stream());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    private static Written of(Stream<String> paths) {
-      Map<String, Integer> perDir = new TreeMap<>();
-      paths.forEach(p -> perDir.merge(p.substring(0, Math.max(0, p.lastIndexOf('/'))), 1, Integer::sum));
-      int files = perDir.values().stream().mapToInt(Integer::intValue).sum();
-      return new Written(files, perDir.size(), perDir.values().stream().mapToInt(Integer::intValue).max().orElse(0));
-    }
-  }
 
   private List<BenchReport.Target> targets(List<BenchResult> results) {
     List<BenchReport.Target> targets = new ArrayList<>();
