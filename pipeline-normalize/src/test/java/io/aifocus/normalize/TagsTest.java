@@ -64,7 +64,9 @@ class TagsTest {
         map("x", "", "y", " "),                                     // only blank values: no tag
         new HashMap<>(),                                            // empty map: no tag
         null,                                                       // no map: no tag
-        map("é", "1", "Z", "2", "a\"b", "3"));                      // byte order of UTF-8, escaped key
+        map("é", "1", "Z", "2", "a\"b", "3"),                       // byte order of UTF-8, escaped key
+        map("\uD83D\uDE00", "1", "\uFF21", "2", "k", "line\nbreak"),  // U+1F600 after U+FF21 in UTF-8 order
+        map("a", "1", "b", null, "c", "x\u0000"));                  // the separator and a null value
     List<Map<String, String>> categories = new ArrayList<>();
     for (int i = 0; i < tags.size(); i++) {
       categories.add(null);
@@ -81,7 +83,9 @@ class TagsTest {
         null,
         null,
         null,
-        "{\"Z\":\"2\",\"a\\\"b\":\"3\",\"é\":\"1\"}");
+        "{\"Z\":\"2\",\"a\\\"b\":\"3\",\"é\":\"1\"}",
+        "{\"k\":\"line\\nbreak\",\"\uFF21\":\"2\",\"\uD83D\uDE00\":\"1\"}",
+        "{\"a\":\"1\",\"c\":\"x\\u0000\"}");
   }
 
   @Test
