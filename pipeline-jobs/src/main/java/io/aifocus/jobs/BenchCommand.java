@@ -101,6 +101,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-rerun", description = "Skip the timed rerun of the unchanged period.")
   boolean noRerun;
 
+  @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+      description = "Run every engine N times, in rounds (each round runs every input and engine once, on fresh "
+          + "outputs); the report lists every run and the median, fastest and slowest, and measures the targets on "
+          + "the median runs (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
   @Option(names = "--generate-only", description = "Only write the inputs into --work and print their sizes and checksums.")
   boolean generateOnly;
 
@@ -125,6 +131,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (repeat < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--repeat must be 1 or more, not " + repeat);
+    }
     String loadStart = BenchReport.loadAverage();
     Instant started = Instant.now();
     Path data = work.resolve("data");
@@ -160,18 +170,21 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "warm-up: Delta write, replaceWhere overwrite and read of %d rows in %.1f s"
             + " (before every engine, in no engine's time)%n", WARM_UP_ROWS, warmUpMs / 1000.0);
       }
-      for (Input input : generated) {
-        if (engines.contains("aifocus")) {
-          results.add(print(e.aifocus(input, work.resolve("aifocus-" + input.name()), false)));
-          if (!noRerun && (input.kind() != null || input.gpu() != null)) {
-            results.add(print(e.aifocus(input, work.resolve("aifocus-" + input.name()), true)));
+      for (int run = 1; run <= repeat; run++) {
+        for (Input input : generated) {
+          if (engines.contains("aifocus")) {
+            Path dir = fresh(work.resolve("aifocus-" + input.name()), run);
+            results.add(print(e.aifocus(input, dir, false).withRun(run)));
+            if (!noRerun && (input.kind() != null || input.gpu() != null)) {
+              results.add(print(e.aifocus(input, dir, true).withRun(run)));
+            }
           }
-        }
-        if (engines.contains("spark")) {
-          results.add(print(e.floor(input, work.resolve("floor-" + input.name()))));
-        }
-        if (engines.contains("duckdb")) {
-          results.add(print(e.duckdb(input, work.resolve("duckdb-" + input.name()))));
+          if (engines.contains("spark")) {
+            results.add(print(e.floor(input, fresh(work.resolve("floor-" + input.name()), run)).withRun(run)));
+          }
+          if (engines.contains("duckdb")) {
+            results.add(print(e.duckdb(input, fresh(work.resolve("duckdb-" + input.name()), run)).withRun(run)));
+          }
         }
       }
     } finally {
@@ -191,10 +204,19 @@ final class BenchCommand implements Callable<Integer> {
     return results.stream().allMatch(BenchResult::ok) ? 0 : AifocusCli.EXIT_FAILED;
   }
 
-  private static BenchResult print(BenchResult r) {
-    System.out.printf(Locale.ROOT, "%-12s %-14s %,12d rows %8.2f s %,12.0f rows/s  peak heap %,6d MiB  %d file(s)  %s%n",
-        r.input(), r.engine(), r.rows(), r.wallMs() / 1000.0, r.rowsPerSecond(), r.peakHeapBytes() >> 20, r.files(), r.check());
+  private BenchResult print(BenchResult r) {
+    System.out.printf(Locale.ROOT, "%-12s %-14s%s %,12d rows %8.2f s %,12.0f rows/s  peak heap %,6d MiB  %d file(s)  %s%n",
+        r.input(), r.engine(), repeat > 1 ? " run " + r.run() + "/" + repeat : "", r.rows(), r.wallMs() / 1000.0,
+        r.rowsPerSecond(), r.peakHeapBytes() >> 20, r.files(), r.check());
     return r;
+  }
+
+  /** An engine's output directory, emptied before every run after the first (the first finds it deleted). */
+  private static Path fresh(Path dir, int run) throws IOException {
+    if (run > 1) {
+      deleteTree(dir);
+    }
+    return dir;
   }
 
   /**
@@ -553,8 +575,9 @@ final class BenchCommand implements Callable<Integer> {
     return targets;
   }
 
+  /** The median run of an input and engine: with {@code --repeat}, the targets are measured on it. */
   private static Optional<BenchResult> find(List<BenchResult> results, String input, String engine) {
-    return results.stream().filter(r -> r.input().equals(input) && r.engine().equals(engine)).findFirst();
+    return BenchResult.median(results, input, engine);
   }
 
   private List<String> notes(List<Input> generated) {
@@ -602,7 +625,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean rowsUsed = inputs.stream().anyMatch(i -> !i.equals("dcgm") && !i.equals("gpu-cluster")); // --rows: CUR, gateway
     return "aifocus bench" + (rowsUsed ? " --rows " + rows : "") + " --seed " + seed + " --inputs " + String.join(",", inputs)
         + " --engines " + String.join(",", engines) + (inputs.contains("dcgm") || inputs.contains("gpu-cluster") ? " --gpus " + gpus + " --days " + days : "")
-        + (master != null ? " --master '" + master + "'" : "") + (noRerun ? " --no-rerun" : "");
+        + (master != null ? " --master '" + master + "'" : "") + (noRerun ? " --no-rerun" : "")
+        + (repeat > 1 ? " --repeat " + repeat : "");
   }
 
   private static String duckDbVersion() {

@@ -109,6 +109,58 @@ class BenchCommandTest {
   }
 
   @Test
+  void repeatedRunsAreEachListedAndTheTargetsUseTheMedianRun() throws Exception {
+    SparkTestSession.get();
+    Path work = SparkTestSession.newDirectory("bench-repeat");
+    CliTest.Call zero = CliTest.cli("bench", "--repeat", "0", "--work", work.resolve("z").toString(), "-q");
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.err()).contains("--repeat must be 1 or more, not 0");
+
+    Path report = work.resolve("report.md");
+    CliTest.Call call = CliTest.cli("bench", "--rows", "300", "--seed", "7", "--inputs", "cur-csv",
+        "--engines", "aifocus,spark", "--repeat", "3", "--no-rerun", "--work", work.resolve("w").toString(),
+        "--report", report.toString(), "--section", "repeat", "-q");
+    assertThat(call.exit()).as(call.out() + call.err()).isZero();
+    String md = Files.readString(report, StandardCharsets.UTF_8);
+    assertThat(md).contains("Command: `aifocus bench --rows 300 --seed 7 --inputs cur-csv --engines aifocus,spark"
+        + " --no-rerun --repeat 3`");
+
+    // every run on fresh outputs: each one reconciles and writes the 300 rows again (a run over the previous run's
+    // warehouse would find the period unchanged and skip)
+    List<String> lines = md.lines().toList();
+    double[] aifocus = new double[3];
+    double[] floor = new double[3];
+    java.util.Map<Double, String> aifocusRate = new java.util.HashMap<>();
+    java.util.Map<Double, String> floorRate = new java.util.HashMap<>();
+    for (int run = 1; run <= 3; run++) {
+      String a = only(lines, "| cur-csv | aifocus (run " + run + ") | 300 | ");
+      String f = only(lines, "| cur-csv | spark floor (run " + run + ") | 300 | ");
+      assertThat(a).contains("| exact: rows in 300 = out 300 + quarantined 0; Σ ");
+      assertThat(f).contains("| exact: 300 row(s) in the table |");
+      aifocus[run - 1] = Double.parseDouble(a.split("\\|")[4].trim());
+      floor[run - 1] = Double.parseDouble(f.split("\\|")[4].trim());
+      aifocusRate.put(aifocus[run - 1], a.split("\\|")[5].trim());
+      floorRate.put(floor[run - 1], f.split("\\|")[5].trim());
+      assertThat(md).contains("| cur-csv | aifocus (run " + run + ") | write focus | ");
+    }
+    java.util.Arrays.sort(aifocus);
+    java.util.Arrays.sort(floor);
+    assertThat(md).contains(String.format(java.util.Locale.ROOT, "| cur-csv | aifocus | 3 | %.2f | %.2f | %.2f | ",
+        aifocus[1], aifocus[0], aifocus[2]));
+    assertThat(md).contains(String.format(java.util.Locale.ROOT, "| cur-csv | spark floor | 3 | %.2f | %.2f | %.2f | ",
+        floor[1], floor[0], floor[2]));
+    // the CSV target over the two median runs' rows/s
+    String target = only(lines, "| CUR CSV: aifocus rows/s ≥ 70% of the engine floor's | ");
+    assertThat(target).contains("(" + aifocusRate.get(aifocus[1]) + " vs " + floorRate.get(floor[1]) + " rows/s)");
+  }
+
+  private static String only(List<String> lines, String prefix) {
+    List<String> found = lines.stream().filter(l -> l.startsWith(prefix)).toList();
+    assertThat(found).as(prefix).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
   void reportSectionsAreReplacedByNameAndAppendedOtherwise(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("b.md");
     BenchReport.write(file, "one", "first\n");

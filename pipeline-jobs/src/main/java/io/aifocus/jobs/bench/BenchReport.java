@@ -36,14 +36,33 @@ public final class BenchReport {
     md.append("| load average at end | ").append(machine.loadEnd()).append(" |\n");
     md.append("| started (UTC) | ").append(machine.started()).append(" |\n\n");
 
+    int runs = results.stream().mapToInt(BenchResult::run).max().orElse(1);
     md.append("| input | engine | rows | wall s | rows/s | peak heap MiB | files | partitions | max files/partition | check |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (BenchResult r : results) {
-      md.append("| ").append(r.input()).append(" | ").append(r.engine()).append(" | ").append(r.rows())
+      md.append("| ").append(r.input()).append(" | ").append(label(r, runs)).append(" | ").append(r.rows())
           .append(" | ").append(seconds(r.wallMs())).append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.rowsPerSecond()))
           .append(" | ").append(mib(r.peakHeapBytes())).append(" | ").append(r.files()).append(" | ")
           .append(r.partitions()).append(" | ").append(r.maxFilesPerPartition()).append(" | ")
           .append(r.check().replace("|", "\\|")).append(" |\n");
+    }
+    if (runs > 1) {
+      md.append("\n").append(runs).append(" runs of every input and engine, in rounds (each round ran every input and"
+          + " engine once, on fresh outputs); the targets below are measured on each engine's median run (for an even"
+          + " number of runs, the faster of the two middle ones):\n\n");
+      md.append("| input | engine | runs | median wall s | fastest s | slowest s | slowest ÷ fastest |\n");
+      md.append("|---|---|---:|---:|---:|---:|---:|\n");
+      List<List<String>> keys = results.stream().map(r -> List.of(r.input(), r.engine())).distinct().toList();
+      for (List<String> key : keys) {
+        List<Long> walls = results.stream().filter(r -> r.input().equals(key.get(0)) && r.engine().equals(key.get(1)))
+            .map(BenchResult::wallMs).sorted().toList();
+        long fastest = walls.get(0);
+        long slowest = walls.get(walls.size() - 1);
+        md.append("| ").append(key.get(0)).append(" | ").append(key.get(1)).append(" | ").append(walls.size())
+            .append(" | ").append(seconds(walls.get((walls.size() - 1) / 2))).append(" | ").append(seconds(fastest))
+            .append(" | ").append(seconds(slowest)).append(" | ")
+            .append(fastest <= 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) slowest / fastest)).append(" |\n");
+      }
     }
     if (!targets.isEmpty()) { // the targets are about CUR and reruns: a DCGM-only run has none
       md.append("\n| target (issue 10) | measured | status |\n|---|---|---|\n");
@@ -59,7 +78,7 @@ public final class BenchReport {
     for (BenchResult r : results) {
       for (BenchResult.Stage s : r.stages()) {
         SparkStageMetrics.Totals t = s.spark();
-        md.append("| ").append(r.input()).append(" | ").append(r.engine()).append(" | ").append(s.name()).append(" | ")
+        md.append("| ").append(r.input()).append(" | ").append(label(r, runs)).append(" | ").append(s.name()).append(" | ")
             .append(seconds(s.wallMs())).append(" | ");
         if (t == null) {
           md.append("| | | | | | | | | | |\n");
@@ -129,6 +148,11 @@ public final class BenchReport {
       return os.getTotalMemorySize();
     }
     return -1;
+  }
+
+  /** The engine, with its run number when the report holds more than one run of each. */
+  static String label(BenchResult r, int runs) {
+    return runs > 1 ? r.engine() + " (run " + r.run() + ")" : r.engine();
   }
 
   static String seconds(long ms) {

@@ -1,6 +1,8 @@
 package io.aifocus.jobs.bench;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One engine's run over one input: end-to-end wall time, peak heap, files written and the check of its output,
@@ -14,15 +16,41 @@ import java.util.List;
  * @param maxFilesPerPartition the largest number of files in one partition
  * @param check what the output check found (e.g. "exact: ...") or why the run failed or was skipped
  * @param ok false when the engine failed or its check did not hold (true for an engine that does not apply)
+ * @param run which of the {@code --repeat} runs of this input and engine (1 for the first or only one)
  */
 public record BenchResult(String input, String engine, long rows, long wallMs, long peakHeapBytes, int files,
-    int partitions, int maxFilesPerPartition, String check, boolean ok, List<Stage> stages) {
+    int partitions, int maxFilesPerPartition, String check, boolean ok, List<Stage> stages, int run) {
 
   /** One stage: wall time (Spark jobs' wall time for Spark engines) and Spark's task metrics (null for DuckDB). */
   public record Stage(String name, long wallMs, SparkStageMetrics.Totals spark) {}
 
   public BenchResult {
     stages = List.copyOf(stages);
+  }
+
+  /** The first (or only) run. */
+  public BenchResult(String input, String engine, long rows, long wallMs, long peakHeapBytes, int files,
+      int partitions, int maxFilesPerPartition, String check, boolean ok, List<Stage> stages) {
+    this(input, engine, rows, wallMs, peakHeapBytes, files, partitions, maxFilesPerPartition, check, ok, stages, 1);
+  }
+
+  /** This result as run {@code run} of its input and engine. */
+  public BenchResult withRun(int run) {
+    return new BenchResult(input, engine, rows, wallMs, peakHeapBytes, files, partitions, maxFilesPerPartition, check,
+        ok, stages, run);
+  }
+
+  /**
+   * The run of {@code input} and {@code engine} with the median wall time (the lower of the two middle ones for an
+   * even number of runs); a failed run when there is one, so that no target is computed over a failure.
+   */
+  public static Optional<BenchResult> median(List<BenchResult> results, String input, String engine) {
+    List<BenchResult> runs = results.stream().filter(r -> r.input().equals(input) && r.engine().equals(engine))
+        .sorted(Comparator.comparingLong(BenchResult::wallMs)).toList();
+    if (runs.isEmpty()) {
+      return Optional.empty();
+    }
+    return runs.stream().filter(r -> !r.ok()).findFirst().or(() -> Optional.of(runs.get((runs.size() - 1) / 2)));
   }
 
   public double rowsPerSecond() {
