@@ -31,7 +31,8 @@ final class CompactCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<String> names = tables == null || tables.isEmpty() ? Warehouse.TABLES : tables;
+    boolean named = tables != null && !tables.isEmpty();
+    List<String> names = named ? tables : Warehouse.TABLES;
     for (String name : names) {
       if (!Warehouse.TABLES.contains(name)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
@@ -44,7 +45,7 @@ final class CompactCommand implements Callable<Integer> {
     List<String> lines = new ArrayList<>();
     for (String name : names) {
       if (!warehouse.exists(name)) {
-        if (tables != null && !tables.isEmpty()) {
+        if (named) {
           throw new PipelineException(PipelineErrorCode.TABLE_NOT_FOUND, "no table " + name + " under "
               + warehouse.root() + " (run 'aifocus run' or 'aifocus demo' first, or pass --warehouse)");
         }
