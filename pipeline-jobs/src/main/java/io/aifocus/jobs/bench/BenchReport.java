@@ -54,12 +54,11 @@ public final class BenchReport {
       md.append("|---|---|---:|---:|---:|---:|---:|\n");
       List<List<String>> keys = results.stream().map(r -> List.of(r.input(), r.engine())).distinct().toList();
       for (List<String> key : keys) {
-        List<Long> walls = results.stream().filter(r -> r.input().equals(key.get(0)) && r.engine().equals(key.get(1)))
-            .map(BenchResult::wallMs).sorted().toList();
-        long fastest = walls.get(0);
-        long slowest = walls.get(walls.size() - 1);
-        md.append("| ").append(key.get(0)).append(" | ").append(key.get(1)).append(" | ").append(walls.size())
-            .append(" | ").append(seconds(walls.get((walls.size() - 1) / 2))).append(" | ").append(seconds(fastest))
+        List<BenchResult> fastestFirst = BenchResult.runs(results, key.get(0), key.get(1));
+        long fastest = fastestFirst.get(0).wallMs();
+        long slowest = fastestFirst.get(fastestFirst.size() - 1).wallMs();
+        md.append("| ").append(key.get(0)).append(" | ").append(key.get(1)).append(" | ").append(fastestFirst.size())
+            .append(" | ").append(seconds(BenchResult.middle(fastestFirst).wallMs())).append(" | ").append(seconds(fastest))
             .append(" | ").append(seconds(slowest)).append(" | ")
             .append(fastest <= 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) slowest / fastest)).append(" |\n");
       }

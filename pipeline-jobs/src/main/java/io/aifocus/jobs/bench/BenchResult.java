@@ -40,17 +40,27 @@ public record BenchResult(String input, String engine, long rows, long wallMs, l
         ok, stages, run);
   }
 
+  /** The runs of {@code input} and {@code engine}, fastest first. */
+  public static List<BenchResult> runs(List<BenchResult> results, String input, String engine) {
+    return results.stream().filter(r -> r.input().equals(input) && r.engine().equals(engine))
+        .sorted(Comparator.comparingLong(BenchResult::wallMs)).toList();
+  }
+
+  /** The median of runs sorted fastest first: the faster of the two middle ones for an even number of runs. */
+  public static BenchResult middle(List<BenchResult> fastestFirst) {
+    return fastestFirst.get((fastestFirst.size() - 1) / 2);
+  }
+
   /**
-   * The run of {@code input} and {@code engine} with the median wall time (the lower of the two middle ones for an
-   * even number of runs); a failed run when there is one, so that no target is computed over a failure.
+   * The median run of {@code input} and {@code engine} ({@link #middle}); a failed run when there is one, so that no
+   * target is computed over a failure.
    */
   public static Optional<BenchResult> median(List<BenchResult> results, String input, String engine) {
-    List<BenchResult> runs = results.stream().filter(r -> r.input().equals(input) && r.engine().equals(engine))
-        .sorted(Comparator.comparingLong(BenchResult::wallMs)).toList();
+    List<BenchResult> runs = runs(results, input, engine);
     if (runs.isEmpty()) {
       return Optional.empty();
     }
-    return runs.stream().filter(r -> !r.ok()).findFirst().or(() -> Optional.of(runs.get((runs.size() - 1) / 2)));
+    return runs.stream().filter(r -> !r.ok()).findFirst().or(() -> Optional.of(middle(runs)));
   }
 
   public double rowsPerSecond() {
