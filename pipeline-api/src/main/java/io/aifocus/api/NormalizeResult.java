@@ -28,6 +28,13 @@ public record NormalizeResult(Dataset<Row> focus, Dataset<Row> quarantine, Optio
   public static final String AMOUNT = "amount";
   /** An accepted row's x_SourceRecords (null for a rejected row). */
   public static final String SOURCE_RECORDS = "source_records";
+  /**
+   * The raw row's {@link RawColumns#INPUT_PERIOD}, after {@link #TALLY_COLUMNS} when the raw rows carry it and the
+   * normalizer keeps one tally row per raw row ({@link Normalizer#oneTallyRowPerRawRow}).
+   */
+  public static final String INPUT_PERIOD = "input_period";
+  /** The raw row's {@link RawColumns#INPUT_AMOUNT}, beside {@link #INPUT_PERIOD}. */
+  public static final String INPUT_AMOUNT = "input_amount";
   /** The columns of {@link #tally}, in order. */
   public static final List<String> TALLY_COLUMNS = List.of(REJECTED, ACCOUNT, PERIOD, AMOUNT, SOURCE_RECORDS);
 

@@ -11,4 +11,14 @@ public interface Normalizer {
   SourceKind kind();
 
   NormalizeResult normalize(RawInput input, NormalizeContext context);
+
+  /**
+   * True when {@code normalize} gives a tally with exactly one row per raw input row (no raw row made into
+   * several, none dropped, before its split into accepted and rejected rows), so that the raw rows'
+   * {@link RawColumns#INPUT_PERIOD} and {@link RawColumns#INPUT_AMOUNT}, when present, are carried into the tally
+   * ({@link NormalizeResult#INPUT_PERIOD}) and summed there once per raw row. False by default.
+   */
+  default boolean oneTallyRowPerRawRow() {
+    return false;
+  }
 }

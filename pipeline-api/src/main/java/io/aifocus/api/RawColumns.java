@@ -31,5 +31,16 @@ public final class RawColumns {
    */
   public static final String SOURCE_EXTRAS = "_aif_source_extras";
 
+  /**
+   * The reader's billing period start ({@link RawInput#billingPeriodStart}) and billed amount
+   * ({@link RawInput#billedAmount}) of a raw row, added by the pipeline before a normalizer that keeps one tally
+   * row per raw row ({@link Normalizer#oneTallyRowPerRawRow}), which carries them into its tally: one pass over
+   * the input then gives the input totals and the normalizer's outcomes side by side, each from its own
+   * expressions.
+   */
+  public static final String INPUT_PERIOD = "_aif_input_period";
+  /** See {@link #INPUT_PERIOD}. */
+  public static final String INPUT_AMOUNT = "_aif_input_amount";
+
   private RawColumns() {}
 }

@@ -13,6 +13,7 @@ import io.aifocus.api.PipelineErrorCode;
 import io.aifocus.api.PipelineException;
 import io.aifocus.api.PipelineRunsTable;
 import io.aifocus.api.QuarantineTable;
+import io.aifocus.api.RawColumns;
 import io.aifocus.api.RawInput;
 import io.aifocus.api.SourceExtras;
 import io.aifocus.api.SourceKind;
@@ -356,43 +357,63 @@ final class PipelineRunner {
       progress.stage("%s: %s", kind, extrasNote);
     }
 
+    // A large CSV or Parquet input of a bill source is read once before the write, not twice: the input totals
+    // (the reader's own period and amount of every raw row) are carried into the normalizer's tally and summed
+    // in the same pass as the normalizer's outcomes (docs/benchmarks.md, change 19). A run limited to billing
+    // periods, a cached input, or a normalizer that makes several rows of one raw row keeps the separate read.
+    io.aifocus.api.Normalizer normalizer = Sources.normalizer(spec.kind());
+    boolean oneReadCandidate = !keepParsed && scope.isAll() && normalizer.oneTallyRowPerRawRow();
+    NormalizeResult result = normalizer.normalize(oneReadCandidate ? withInputColumns(raw) : raw, context);
+    // constant-currency conversion: one place for every source, after normalization, before the write.
+    Dataset<Row> converted = fx.apply(result.focus());
+    Optional<Dataset<Row>> inputTally = oneReadCandidate && !shuffles(converted)
+        ? result.tally().filter(t -> Arrays.asList(t.columns()).contains(NormalizeResult.INPUT_PERIOD))
+        : Optional.empty();
+
     Map<Optional<Instant>, long[]> inputCounts = new LinkedHashMap<>();
     Map<Optional<Instant>, BigDecimal> inputTotals = new LinkedHashMap<>();
     long outOfScope = 0;
-    stage(kind, keepParsed ? "input totals (read + parse + cache)" : "input totals (read + parse)");
-    for (Row r : loaded.rows()
-        .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
-        .groupBy(col("p"))
-        .agg(count(lit(1)), sum(col("a")))
-        .collectAsList()) {
-      Optional<Instant> period = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
-      if (!scope.includes(period)) {
-        outOfScope += r.getLong(1);
-        continue;
+    FocusTotals oneReadTotals = null;
+    if (inputTally.isPresent()) {
+      stage(kind, "input totals + normalize + output totals");
+      oneReadTotals = FocusTotals.ofTallyWithInput(inputTally.get(), inputCounts, inputTotals);
+    } else {
+      stage(kind, keepParsed ? "input totals (read + parse + cache)" : "input totals (read + parse)");
+      for (Row r : loaded.rows()
+          .select(raw.billingPeriodStart().as("p"), raw.billedAmount().as("a"))
+          .groupBy(col("p"))
+          .agg(count(lit(1)), sum(col("a")))
+          .collectAsList()) {
+        Optional<Instant> period = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+        if (!scope.includes(period)) {
+          outOfScope += r.getLong(1);
+          continue;
+        }
+        inputCounts.put(period, new long[] {r.getLong(1)});
+        inputTotals.put(period, r.isNullAt(2) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(2).setScale(12));
       }
-      inputCounts.put(period, new long[] {r.getLong(1)});
-      inputTotals.put(period, r.isNullAt(2) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(2).setScale(12));
     }
     long rowsIn = inputCounts.values().stream().mapToLong(c -> c[0]).sum();
-    progress.stage("%s: %d input row(s)", kind, rowsIn);
+    progress.stage("%s: %d input row(s)%s", kind, rowsIn,
+        inputTally.isPresent() ? " (input and output totals in one read)" : "");
     if (outOfScope > 0) {
       progress.stage("%s: %d row(s) outside %s left out (rows without a parsable billing period included)",
           kind, outOfScope, scope.label());
     }
 
-    stage(kind, "normalize + output totals");
-    NormalizeResult result = Sources.normalizer(spec.kind()).normalize(raw, context);
-    // constant-currency conversion: one place for every source, after normalization, before the write.
     // A normalizer that projects row by row is computed twice (the totals read a few of its columns, the write
     // all of them), which costs less than keeping every normalized row; one that aggregates or joins is kept,
     // and so is a small input, where compiling the wide normalization a second time costs more than keeping it.
-    Dataset<Row> converted = fx.apply(result.focus());
-    boolean keepFocus = (cacheSmallInputs && rowsIn < SMALL_INPUT_ROWS) || shuffles(converted);
+    boolean keepFocus = inputTally.isEmpty() && ((cacheSmallInputs && rowsIn < SMALL_INPUT_ROWS) || shuffles(converted));
     Dataset<Row> focus = keepFocus ? converted.persist(StorageLevel.MEMORY_AND_DISK()) : converted;
     // Without the kept copy, the normalizer's tally counts accepted and rejected rows in the same pass; when it
     // finds no rejected row, the quarantine is not computed at all (one read of the input less).
-    Optional<Dataset<Row>> tally = keepFocus ? Optional.empty() : result.tally();
-    FocusTotals totals = tally.map(FocusTotals::ofTally).orElseGet(() -> FocusTotals.of(focus));
+    FocusTotals totals = oneReadTotals;
+    if (totals == null) {
+      stage(kind, "normalize + output totals");
+      Optional<Dataset<Row>> tally = keepFocus ? Optional.empty() : result.tally();
+      totals = tally.map(FocusTotals::ofTally).orElseGet(() -> FocusTotals.of(focus));
+    }
     boolean noneRejected = totals.rejectedRows().isPresent() && totals.rejectedRows().getAsLong() == 0;
     Dataset<Row> quarantine = noneRejected
         ? spark.createDataFrame(List.of(), result.quarantine().schema())
@@ -448,6 +469,14 @@ final class PipelineRunner {
     }
   }
 
+  /** {@code raw} with the reader's period and amount of each row as columns ({@link RawColumns#INPUT_PERIOD}). */
+  private static RawInput withInputColumns(RawInput raw) {
+    Dataset<Row> rows = raw.rows()
+        .withColumn(RawColumns.INPUT_PERIOD, raw.billingPeriodStart())
+        .withColumn(RawColumns.INPUT_AMOUNT, raw.billedAmount());
+    return new RawInput(raw.kind(), rows, raw.files(), raw.billedAmount(), raw.billingPeriodStart(), raw.unknownColumns());
+  }
+
   /** Whether computing {@code rows} needs a shuffle: an aggregation, window, join or sort in its plan. */
   private static boolean shuffles(Dataset<Row> rows) {
     return rows.queryExecution().optimizedPlan().find(node -> node instanceof Aggregate || node instanceof Window
@@ -495,6 +524,44 @@ final class PipelineRunner {
         }
         rejected += r.getLong(6);
       }
+      return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), OptionalLong.of(rejected));
+    }
+
+    /**
+     * From a tally that carries the reader's period and amount of each raw row ({@link NormalizeResult#INPUT_PERIOD}):
+     * one pass groups by the input period and the outcome. The input rows and totals per period go into
+     * {@code inputCounts} and {@code inputTotals}, summed over the outcomes; the outcomes, summed over the input
+     * periods, are returned as {@link #ofTally} returns them.
+     */
+    static FocusTotals ofTallyWithInput(Dataset<Row> tally, Map<Optional<Instant>, long[]> inputCounts,
+        Map<Optional<Instant>, BigDecimal> inputTotals) {
+      Column[] sums = sums(col(NormalizeResult.SOURCE_RECORDS), col(NormalizeResult.AMOUNT));
+      Map<List<Object>, Object[]> outcomes = new LinkedHashMap<>();
+      long rejected = 0;
+      for (Row r : tally.groupBy(col(NormalizeResult.INPUT_PERIOD), col(NormalizeResult.REJECTED),
+              col(NormalizeResult.ACCOUNT), col(NormalizeResult.PERIOD))
+          .agg(sum(col(NormalizeResult.INPUT_AMOUNT)), sums)
+          .collectAsList()) {
+        // input side: rows (the group's row count) and the reader's amount, per the reader's period
+        Optional<Instant> inputPeriod = Optional.ofNullable(r.isNullAt(0) ? null : (Instant) r.get(0));
+        long rows = r.getLong(8);
+        inputCounts.computeIfAbsent(inputPeriod, k -> new long[] {0})[0] += rows;
+        inputTotals.merge(inputPeriod,
+            r.isNullAt(4) ? BigDecimal.ZERO.setScale(12) : r.getDecimal(4).setScale(12), BigDecimal::add);
+        // outcome side, as ofTally: accepted rows per billing account and period, rejected rows counted
+        if (r.getBoolean(1)) {
+          rejected += rows;
+          continue;
+        }
+        Object[] o = outcomes.computeIfAbsent(Arrays.asList(r.get(2), r.get(3)),
+            k -> new Object[] {0L, BigDecimal.ZERO.setScale(12), 0L, 0L});
+        o[0] = (long) o[0] + r.getLong(5);
+        o[1] = ((BigDecimal) o[1]).add(r.getDecimal(6)).setScale(12);
+        o[2] = (long) o[2] + (r.isNullAt(7) ? 0L : r.getLong(7));
+        o[3] = (long) o[3] + rows;
+      }
+      List<Row> scopes = new ArrayList<>();
+      outcomes.forEach((key, o) -> scopes.add(RowFactory.create(key.get(0), key.get(1), o[0], o[1], o[2], o[3])));
       return new FocusTotals(List.copyOf(scopes), perPeriod(scopes), OptionalLong.of(rejected));
     }
 

@@ -34,7 +34,12 @@ class BadInputTest {
   }
 
   private PipelineRunner.Result run(Path warehouseDir, Path input) {
-    return new PipelineRunner(spark, new Warehouse(spark, warehouseDir.toString()), AwsCurGoldenTest.quietProgress())
+    return run(warehouseDir, input, true, AwsCurGoldenTest.quietProgress());
+  }
+
+  private PipelineRunner.Result run(Path warehouseDir, Path input, boolean cacheSmallInputs, Progress progress) {
+    return new PipelineRunner(spark, new Warehouse(spark, warehouseDir.toString()), progress)
+        .cacheSmallInputs(cacheSmallInputs)
         .run(new JobConfig(warehouseDir.toString(), List.of(SourceSpec.of(SourceKind.AWS_CUR, input.toString())),
             NormalizeContext.DEFAULT_TEAM_TAG_KEYS));
   }
@@ -73,6 +78,43 @@ class BadInputTest {
 
   @Test
   void unparsableValuesAreQuarantinedAndTheRunReconciles() throws IOException {
+    unparsableValuesAreQuarantinedAndTheRunReconciles(true);
+  }
+
+  /**
+   * The same file on the large-input route, where the input totals are summed in the normalizer's pass (one read
+   * before the write instead of two): the same rows, totals and quarantine rows, and the progress line says so.
+   */
+  @Test
+  void unparsableValuesOnTheLargeInputRouteReconcileInOneRead() throws IOException {
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    Progress progress = new Progress(new java.io.PrintStream(lines, true, StandardCharsets.UTF_8), false);
+    PipelineRunner.Result large = unparsableValuesAreQuarantinedAndTheRunReconciles(false, progress);
+    assertThat(lines.toString(StandardCharsets.UTF_8)).contains("aws-cur: 39 input row(s) (input and output totals in one read)");
+    SourceRun run = large.sources().get(0);
+    assertThat(run.rowsIn()).isEqualTo(39);
+    assertThat(run.inputTotal()).isEqualByComparingTo(run.outputTotal().add(run.quarantinedTotal()));
+
+    PipelineRunner.Result small = unparsableValuesAreQuarantinedAndTheRunReconciles(true);
+    assertThat(large.sources()).hasSameSizeAs(small.sources());
+    SourceRun cached = small.sources().get(0);
+    assertThat(run.rowsIn()).isEqualTo(cached.rowsIn());
+    assertThat(run.rowsOut()).isEqualTo(cached.rowsOut());
+    assertThat(run.rowsQuarantined()).isEqualTo(cached.rowsQuarantined());
+    assertThat(run.inputTotal()).isEqualTo(cached.inputTotal());
+    assertThat(run.outputTotal()).isEqualTo(cached.outputTotal());
+    assertThat(run.quarantinedTotal()).isEqualTo(cached.quarantinedTotal());
+    assertThat(run.unparsableAmountRows()).isEqualTo(cached.unparsableAmountRows());
+    assertThat(run.billingPeriodStart()).isEqualTo(cached.billingPeriodStart());
+  }
+
+  private PipelineRunner.Result unparsableValuesAreQuarantinedAndTheRunReconciles(boolean cacheSmallInputs)
+      throws IOException {
+    return unparsableValuesAreQuarantinedAndTheRunReconciles(cacheSmallInputs, AwsCurGoldenTest.quietProgress());
+  }
+
+  private PipelineRunner.Result unparsableValuesAreQuarantinedAndTheRunReconciles(boolean cacheSmallInputs,
+      Progress progress) throws IOException {
     List<String> lines = fixtureLines();
     // line 3 (data row 2): cost becomes 'abc'; line 4: usage start becomes 'yesterday'
     lines.set(2, lines.get(2).replace(",786.5424,", ",abc,"));
@@ -83,7 +125,7 @@ class BadInputTest {
     Files.write(file, lines, StandardCharsets.UTF_8);
     Path warehouseDir = SparkTestSession.newDirectory("bad-rows-wh");
 
-    PipelineRunner.Result result = run(warehouseDir, file);
+    PipelineRunner.Result result = run(warehouseDir, file, cacheSmallInputs, progress);
 
     Warehouse warehouse = new Warehouse(spark, warehouseDir.toString());
     List<Row> quarantined = warehouse.read(QuarantineTable.TABLE_NAME).orderBy(QuarantineTable.SOURCE_FIELD).collectAsList();
@@ -111,6 +153,7 @@ class BadInputTest {
         .agg(org.apache.spark.sql.functions.sum(col(FocusColumns.BILLED_COST))).first().getDecimal(0);
     assertThat(run.outputTotal()).isEqualByComparingTo(written);
     assertThat(run.inputTotal()).isEqualByComparingTo(written.add(startAmount));
+    return result;
   }
 
   @Test

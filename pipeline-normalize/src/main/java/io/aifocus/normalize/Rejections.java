@@ -178,7 +178,7 @@ public final class Rejections {
   private static Dataset<Row> tally(Dataset<Row> parsed, Column[] focusColumns, String[] focusNames, Column rejected,
       Column rejectedPeriod, Column rejectedAmount) {
     Column accepted = rejected.unary_$bang();
-    return parsed.select(
+    List<Column> columns = new ArrayList<>(List.of(
         rejected.as(NormalizeResult.REJECTED),
         when(accepted, focusColumn(focusColumns, focusNames, FocusColumns.BILLING_ACCOUNT_ID))
             .as(NormalizeResult.ACCOUNT),
@@ -187,7 +187,14 @@ public final class Rejections {
         when(accepted, focusColumn(focusColumns, focusNames, FocusColumns.BILLED_COST))
             .otherwise(rejectedAmount).as(NormalizeResult.AMOUNT),
         when(accepted, focusColumn(focusColumns, focusNames, ExtensionColumns.SOURCE_RECORDS))
-            .as(NormalizeResult.SOURCE_RECORDS));
+            .as(NormalizeResult.SOURCE_RECORDS)));
+    // the reader's period and amount of the raw row, when the pipeline added them (RawColumns.INPUT_PERIOD)
+    List<String> names = Arrays.asList(parsed.columns());
+    if (names.contains(RawColumns.INPUT_PERIOD) && names.contains(RawColumns.INPUT_AMOUNT)) {
+      columns.add(col(RawColumns.INPUT_PERIOD).as(NormalizeResult.INPUT_PERIOD));
+      columns.add(col(RawColumns.INPUT_AMOUNT).as(NormalizeResult.INPUT_AMOUNT));
+    }
+    return parsed.select(columns.toArray(Column[]::new));
   }
 
   private static Column focusColumn(Column[] focusColumns, String[] focusNames, String name) {

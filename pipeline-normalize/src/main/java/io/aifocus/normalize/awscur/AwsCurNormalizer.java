@@ -70,6 +70,12 @@ public final class AwsCurNormalizer implements Normalizer {
     return SourceKind.AWS_CUR;
   }
 
+  /** One bill line, one tally row: the split is over the raw rows themselves. */
+  @Override
+  public boolean oneTallyRowPerRawRow() {
+    return true;
+  }
+
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     Dataset<Row> raw = input.rows();

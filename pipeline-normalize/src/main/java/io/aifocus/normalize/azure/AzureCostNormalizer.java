@@ -100,6 +100,12 @@ public final class AzureCostNormalizer implements Normalizer {
     return SourceKind.AZURE_COST;
   }
 
+  /** One bill line, one tally row: the split is over the raw rows themselves. */
+  @Override
+  public boolean oneTallyRowPerRawRow() {
+    return true;
+  }
+
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     if (input.kind() != kind()) {

@@ -133,6 +133,12 @@ public final class FocusUpgradeNormalizer implements Normalizer {
     return kind;
   }
 
+  /** One bill line, one tally row: the split is over the raw rows themselves. */
+  @Override
+  public boolean oneTallyRowPerRawRow() {
+    return true;
+  }
+
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     if (input.kind() != kind()) {

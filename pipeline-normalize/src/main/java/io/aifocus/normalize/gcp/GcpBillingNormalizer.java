@@ -77,6 +77,12 @@ public final class GcpBillingNormalizer implements Normalizer {
     return SourceKind.GCP_BILLING;
   }
 
+  /** One bill line, one tally row: the split is over the raw rows themselves. */
+  @Override
+  public boolean oneTallyRowPerRawRow() {
+    return true;
+  }
+
   @Override
   public NormalizeResult normalize(RawInput input, NormalizeContext context) {
     Dataset<Row> raw = input.rows();
