@@ -420,10 +420,16 @@ final class PipelineRunner {
         : result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<Optional<Instant>, Object[]> out = totals.perPeriod();
-      Map<Optional<Instant>, String> withoutRate = fx.missing(focus);
-      withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
       stage(kind, keepFocus ? "write focus" : "normalize + write focus");
       writeFocus(spec, focus, totals.scopes());
+      // rows left without an FX rate: counted in the kept rows, else in the rows just written (a few columns of
+      // this run's files), not by normalizing the input once more
+      Map<Optional<Instant>, String> withoutRate = Map.of();
+      if (fx.enabled() && !totals.scopes().isEmpty()) {
+        stage(kind, "rows without an FX rate");
+        withoutRate = fx.missing(keepFocus ? focus : writtenRows(kind, context.runId(), raw.files()));
+      }
+      withoutRate.values().forEach(note -> progress.stage("%s: %s", kind, note));
       stage(kind, "write quarantine");
       Map<Optional<Instant>, Object[]> bad = noneRejected
           ? Map.of()
@@ -467,6 +473,14 @@ final class PipelineRunner {
       }
       quarantine.unpersist();
     }
+  }
+
+  /** The focus_cost_and_usage rows run {@code runId} wrote from {@code files} of source kind {@code kind}. */
+  private Dataset<Row> writtenRows(String kind, String runId, List<String> files) {
+    return warehouse.read(CostAndUsageTable.TABLE_NAME)
+        .where(col(ExtensionColumns.RUN_ID).equalTo(lit(runId))
+            .and(col(ExtensionColumns.SOURCE_KIND).equalTo(lit(kind)))
+            .and(col(ExtensionColumns.SOURCE_FILE).isin(files.toArray())));
   }
 
   /** {@code raw} with the reader's period and amount of each row as columns ({@link RawColumns#INPUT_PERIOD}). */

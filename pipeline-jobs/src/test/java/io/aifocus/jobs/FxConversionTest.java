@@ -37,6 +37,20 @@ class FxConversionTest {
 
   @Test
   void everyRowGetsItsReportingCurrencyAmountsOrIsFlaggedWithoutARate() throws IOException {
+    everyRowGetsItsReportingCurrencyAmountsOrIsFlaggedWithoutARate(true);
+  }
+
+  /**
+   * The same run on the large-input route: the aws-cur rows are not kept, so the rows without a rate are counted
+   * in the rows the run wrote (its run id, source kind and files), not by normalizing the input again.
+   */
+  @Test
+  void rowsWithoutARateAreCountedInTheWrittenRowsOnTheLargeInputRoute() throws IOException {
+    everyRowGetsItsReportingCurrencyAmountsOrIsFlaggedWithoutARate(false);
+  }
+
+  private void everyRowGetsItsReportingCurrencyAmountsOrIsFlaggedWithoutARate(boolean cacheSmallInputs)
+      throws IOException {
     SparkSession spark = SparkTestSession.get();
     Path dir = SparkTestSession.newDirectory("fx");
     Path rates = dir.resolve("fx-rates.csv");
@@ -64,7 +78,8 @@ class FxConversionTest {
         SourceSpec.of(SourceKind.GCP_BILLING, SparkTestSession.projectRoot().resolve(GcpBillingGoldenTest.FIXTURE).toString()),
         SourceSpec.of(SourceKind.AWS_CUR, cur.toString())),
         NormalizeContext.DEFAULT_TEAM_TAG_KEYS).withFx(FxRates.load(rates, "usd"));
-    PipelineRunner.Result result = new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress()).run(job);
+    PipelineRunner.Result result = new PipelineRunner(spark, warehouse, AwsCurGoldenTest.quietProgress())
+        .cacheSmallInputs(cacheSmallInputs).run(job);
     assertThat(result.reconciled()).isTrue();
 
     List<Row> rows = warehouse.read(CostAndUsageTable.TABLE_NAME).select(FocusColumns.BILLING_CURRENCY,
