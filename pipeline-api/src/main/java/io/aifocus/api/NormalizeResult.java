@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -16,8 +17,12 @@ import org.apache.spark.sql.Row;
  *     row accepted as one FOCUS row or rejected as one quarantine row): one row per row of that set, with the
  *     columns {@link #TALLY_COLUMNS}, so that one pass counts both outcomes (an accepted row's values are those
  *     of its FOCUS row, a rejected row's those of its quarantine row)
+ * @param droppedRows present when computing {@code focus} also counts the rows its accept filter leaves out, so
+ *     that a pipeline which computes {@code focus} once (and keeps it) learns in the same pass whether any row
+ *     can be in {@code quarantine}
  */
-public record NormalizeResult(Dataset<Row> focus, Dataset<Row> quarantine, Optional<Dataset<Row>> tally) {
+public record NormalizeResult(
+    Dataset<Row> focus, Dataset<Row> quarantine, Optional<Dataset<Row>> tally, Optional<DroppedRows> droppedRows) {
   /** True for a row that goes to quarantine. */
   public static final String REJECTED = "rejected";
   /** An accepted row's BillingAccountId (null for a rejected row). */
@@ -42,10 +47,26 @@ public record NormalizeResult(Dataset<Row> focus, Dataset<Row> quarantine, Optio
     requireNonNull(focus, "focus is null");
     requireNonNull(quarantine, "quarantine is null");
     requireNonNull(tally, "tally is null");
+    requireNonNull(droppedRows, "droppedRows is null");
+  }
+
+  /** A result whose focus rows are not counted as they are computed. */
+  public NormalizeResult(Dataset<Row> focus, Dataset<Row> quarantine, Optional<Dataset<Row>> tally) {
+    this(focus, quarantine, tally, Optional.empty());
   }
 
   /** A result without a tally (e.g. FOCUS rows summed after the split). */
   public NormalizeResult(Dataset<Row> focus, Dataset<Row> quarantine) {
     this(focus, quarantine, Optional.empty());
+  }
+
+  /**
+   * The number of rows that the accept filter of {@code focus} left out: the rows rejected, and any row whose
+   * checks gave no answer. Zero means that no row can be in {@code quarantine}.
+   */
+  @FunctionalInterface
+  public interface DroppedRows {
+    /** The count, once an action has computed {@code focus}; empty when it is not known (yet). */
+    OptionalLong afterFocusComputed();
   }
 }

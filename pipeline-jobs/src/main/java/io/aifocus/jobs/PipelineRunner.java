@@ -414,7 +414,10 @@ final class PipelineRunner {
       Optional<Dataset<Row>> tally = keepFocus ? Optional.empty() : result.tally();
       totals = tally.map(FocusTotals::ofTally).orElseGet(() -> FocusTotals.of(focus));
     }
-    boolean noneRejected = totals.rejectedRows().isPresent() && totals.rejectedRows().getAsLong() == 0;
+    // A kept copy is computed once; when the normalizer counted, in that pass, the rows its accept filter left out,
+    // a count of zero also means an empty quarantine (docs/benchmarks.md, change 21).
+    boolean noneRejected = (totals.rejectedRows().isPresent() && totals.rejectedRows().getAsLong() == 0)
+        || (keepFocus && result.droppedRows().map(d -> d.afterFocusComputed().orElse(-1)).orElse(-1L) == 0);
     Dataset<Row> quarantine = noneRejected
         ? spark.createDataFrame(List.of(), result.quarantine().schema())
         : result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());
@@ -436,8 +439,9 @@ final class PipelineRunner {
           : aggregate(quarantine, QuarantineTable.BILLING_PERIOD_START, QuarantineTable.BILLED_AMOUNT);
       writeQuarantine(spec, context, quarantine, raw.files(), scope);
       stage(kind, "reconcile");
-      progress.stage("%s: wrote %s (%d row(s))", kind, QuarantineTable.TABLE_NAME,
-          bad.values().stream().mapToLong(q -> (long) q[0]).sum());
+      progress.stage("%s: wrote %s (%d row(s)%s)", kind, QuarantineTable.TABLE_NAME,
+          bad.values().stream().mapToLong(q -> (long) q[0]).sum(),
+          noneRejected ? ": none rejected in the normalization pass" : "");
 
       TreeSet<Optional<Instant>> periods = new TreeSet<>(
           Comparator.comparing((Optional<Instant> p) -> p.orElse(Instant.MIN)));

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
@@ -24,8 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -123,6 +126,34 @@ public final class Rejections {
       List<String> rawColumns,
       Column billedAmount,
       Column billingPeriodStart) {
+    return split(kind, parsed, focusColumns, rawColumns, billedAmount, billingPeriodStart, false);
+  }
+
+  /**
+   * As {@link #split}, and the FOCUS rows count, as they are computed, the rows their accept filter leaves out
+   * ({@link NormalizeResult#droppedRows}). For a normalizer whose FOCUS rows the pipeline computes once and keeps
+   * (token rows, aggregated after the split): when the count is zero, the quarantine need not be computed. Two
+   * row counts in the same pass, before and after the filter; a normalizer whose FOCUS rows are computed more than
+   * once would pay them every time, so {@link #split} leaves them out.
+   */
+  public NormalizeResult splitCountingDropped(
+      SourceKind kind,
+      Dataset<Row> parsed,
+      Column[] focusColumns,
+      List<String> rawColumns,
+      Column billedAmount,
+      Column billingPeriodStart) {
+    return split(kind, parsed, focusColumns, rawColumns, billedAmount, billingPeriodStart, true);
+  }
+
+  private NormalizeResult split(
+      SourceKind kind,
+      Dataset<Row> parsed,
+      Column[] focusColumns,
+      List<String> rawColumns,
+      Column billedAmount,
+      Column billingPeriodStart,
+      boolean countDropped) {
     Column corrupt = col(RawColumns.CORRUPT_RECORD);
     List<Column> all = new ArrayList<>();
     all.add(
@@ -142,7 +173,19 @@ public final class Rejections {
     }
     Column errors = filter(array(all.toArray(Column[]::new)), Column::isNotNull);
 
-    Dataset<Row> focus = parsed.where(rejected.unary_$bang()).select(focusColumns);
+    Dataset<Row> focus;
+    Optional<NormalizeResult.DroppedRows> dropped = Optional.empty();
+    if (countDropped) {
+      Observation before = new Observation();
+      Observation kept = new Observation();
+      focus = parsed.observe(before, count(lit(1)).as("rows"))
+          .where(rejected.unary_$bang())
+          .observe(kept, count(lit(1)).as("rows"))
+          .select(focusColumns);
+      dropped = Optional.of(() -> difference(before, kept));
+    } else {
+      focus = parsed.where(rejected.unary_$bang()).select(focusColumns);
+    }
     Dataset<Row> withErrors = parsed.where(rejected).withColumn(ERRORS, errors);
 
     List<Column> rawCols = new ArrayList<>();
@@ -166,7 +209,36 @@ public final class Rejections {
                 period.as(QuarantineTable.BILLING_PERIOD_START),
                 amount.as(QuarantineTable.BILLED_AMOUNT));
     return new NormalizeResult(focus, quarantine,
-        Optional.of(tally(parsed, focusColumns, focus.columns(), rejected, period, amount)));
+        Optional.of(tally(parsed, focusColumns, focus.columns(), rejected, period, amount)), dropped);
+  }
+
+  /** How long {@link #difference} waits for Spark to hand over a finished query's observed counts. */
+  private static final long OBSERVED_WAIT_MS = 10_000;
+
+  /**
+   * {@code before} − {@code kept}, once both counts are in; empty when they are not (no action has computed the
+   * rows yet, or it failed). Spark hands the counts of a finished query to its observations shortly after the action
+   * returns, so this waits a little for them.
+   */
+  private static OptionalLong difference(Observation before, Observation kept) {
+    long deadline = System.nanoTime() + OBSERVED_WAIT_MS * 1_000_000L;
+    while (!(before.future().isCompleted() && kept.future().isCompleted())) {
+      if (System.nanoTime() > deadline) {
+        return OptionalLong.empty();
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return OptionalLong.empty();
+      }
+    }
+    scala.util.Try<Row> a = before.future().value().get();
+    scala.util.Try<Row> k = kept.future().value().get();
+    if (a.isFailure() || k.isFailure()) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(a.get().getLong(0) - k.get().getLong(0));
   }
 
   /**

@@ -139,7 +139,8 @@ public final class AnthropicUsageNormalizer implements Normalizer {
     List<String> rawColumns = new ArrayList<>(schema.columns().stream().map(RawColumn::name).toList());
     rawColumns.add(RawColumns.TOKEN_TYPE);
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
-    return TokenRowAggregation.aggregate(rejections.split(kind(), rows, row.columns(), rawColumns, cost, month));
+    return TokenRowAggregation.aggregate(
+        rejections.splitCountingDropped(kind(), rows, row.columns(), rawColumns, cost, month));
   }
 
   static Column tagMap(Map<String, Column> tags) {

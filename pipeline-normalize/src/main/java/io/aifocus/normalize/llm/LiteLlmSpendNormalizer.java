@@ -177,7 +177,8 @@ public final class LiteLlmSpendNormalizer implements Normalizer {
         lit(PROMPT_TOKENS + ": smaller than the cache reads + writes in metadata.additional_usage_values"));
     List<String> rawColumns = schema.columns().stream().map(RawColumn::name).toList();
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
-    return TokenRowAggregation.aggregate(rejections.split(kind(), input.rows(), row.columns(), rawColumns, spend, month));
+    return TokenRowAggregation.aggregate(
+        rejections.splitCountingDropped(kind(), input.rows(), row.columns(), rawColumns, spend, month));
   }
 
   /** JSON text of a value that is either JSON or a JSON-encoded string holding JSON; null when blank. */

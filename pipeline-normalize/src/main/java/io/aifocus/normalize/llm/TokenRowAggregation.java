@@ -14,6 +14,7 @@ import io.aifocus.schema.ExtensionColumns;
 import io.aifocus.schema.FocusColumns;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +44,8 @@ final class TokenRowAggregation {
 
   /** The normalizer's result with its accepted rows aggregated to the token-row grain. */
   static NormalizeResult aggregate(NormalizeResult result) {
-    return new NormalizeResult(aggregate(result.focus()), result.quarantine());
+    return new NormalizeResult(
+        aggregate(result.focus()), result.quarantine(), Optional.empty(), result.droppedRows());
   }
 
   static Dataset<Row> aggregate(Dataset<Row> focus) {
