@@ -61,8 +61,8 @@ public record NormalizeResult(
   }
 
   /**
-   * The number of rows that the accept filter of {@code focus} left out: the rows rejected, and any row whose
-   * checks gave no answer. Zero means that no row can be in {@code quarantine}.
+   * The number of rows that the accept filter of {@code focus} left out. Zero means that no row can be in
+   * {@code quarantine}.
    */
   @FunctionalInterface
   public interface DroppedRows {

@@ -44,6 +44,19 @@ public final class Rejections {
   private final List<Column> checks = new ArrayList<>();
   private final List<Column> failures = new ArrayList<>();
   private String malformedMessage = "record does not match the header (wrong number of fields or bad quoting)";
+  private boolean countDropped;
+
+  /**
+   * Makes {@link #split} count, as the FOCUS rows are computed, the rows their accept filter leaves out
+   * ({@link NormalizeResult#droppedRows}). For a normalizer whose FOCUS rows the pipeline computes once and keeps
+   * (token rows, aggregated after the split): when the count is zero, the quarantine need not be computed. The
+   * count is two row counts in the same pass, before and after the filter; FOCUS rows computed more than once
+   * would pay them every time, so they are off by default.
+   */
+  public Rejections countDropped() {
+    this.countDropped = true;
+    return this;
+  }
 
   /** The message of rows the reader could not parse (default: the CSV wording). */
   public Rejections malformedMessage(String message) {
@@ -126,34 +139,6 @@ public final class Rejections {
       List<String> rawColumns,
       Column billedAmount,
       Column billingPeriodStart) {
-    return split(kind, parsed, focusColumns, rawColumns, billedAmount, billingPeriodStart, false);
-  }
-
-  /**
-   * As {@link #split}, and the FOCUS rows count, as they are computed, the rows their accept filter leaves out
-   * ({@link NormalizeResult#droppedRows}). For a normalizer whose FOCUS rows the pipeline computes once and keeps
-   * (token rows, aggregated after the split): when the count is zero, the quarantine need not be computed. Two
-   * row counts in the same pass, before and after the filter; a normalizer whose FOCUS rows are computed more than
-   * once would pay them every time, so {@link #split} leaves them out.
-   */
-  public NormalizeResult splitCountingDropped(
-      SourceKind kind,
-      Dataset<Row> parsed,
-      Column[] focusColumns,
-      List<String> rawColumns,
-      Column billedAmount,
-      Column billingPeriodStart) {
-    return split(kind, parsed, focusColumns, rawColumns, billedAmount, billingPeriodStart, true);
-  }
-
-  private NormalizeResult split(
-      SourceKind kind,
-      Dataset<Row> parsed,
-      Column[] focusColumns,
-      List<String> rawColumns,
-      Column billedAmount,
-      Column billingPeriodStart,
-      boolean countDropped) {
     Column corrupt = col(RawColumns.CORRUPT_RECORD);
     List<Column> all = new ArrayList<>();
     all.add(

@@ -140,7 +140,7 @@ public final class AnthropicUsageNormalizer implements Normalizer {
     rawColumns.add(RawColumns.TOKEN_TYPE);
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
     return TokenRowAggregation.aggregate(
-        rejections.splitCountingDropped(kind(), rows, row.columns(), rawColumns, cost, month));
+        rejections.countDropped().split(kind(), rows, row.columns(), rawColumns, cost, month));
   }
 
   static Column tagMap(Map<String, Column> tags) {

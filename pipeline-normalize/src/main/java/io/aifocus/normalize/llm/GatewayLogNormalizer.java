@@ -191,7 +191,7 @@ public final class GatewayLogNormalizer implements Normalizer {
     rawColumns.add(RawColumns.TOKEN_TYPE);
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
     return TokenRowAggregation.aggregate(
-        rejections.splitCountingDropped(kind(), rows, row.columns(), rawColumns, cost, month));
+        rejections.countDropped().split(kind(), rows, row.columns(), rawColumns, cost, month));
   }
 
   private static Column raw(String name) {

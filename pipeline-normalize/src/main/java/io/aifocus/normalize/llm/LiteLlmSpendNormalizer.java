@@ -178,7 +178,7 @@ public final class LiteLlmSpendNormalizer implements Normalizer {
     List<String> rawColumns = schema.columns().stream().map(RawColumn::name).toList();
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
     return TokenRowAggregation.aggregate(
-        rejections.splitCountingDropped(kind(), input.rows(), row.columns(), rawColumns, spend, month));
+        rejections.countDropped().split(kind(), input.rows(), row.columns(), rawColumns, spend, month));
   }
 
   /** JSON text of a value that is either JSON or a JSON-encoded string holding JSON; null when blank. */

@@ -151,7 +151,7 @@ public final class OpenAiUsageNormalizer implements Normalizer {
     rawColumns.add(RawColumns.TOKEN_TYPE);
     // one row per charge period, provider, model, token type, price and attribution key (TokenRowAggregation)
     return TokenRowAggregation.aggregate(
-        rejections.splitCountingDropped(kind(), rows, row.columns(), rawColumns, cost, month));
+        rejections.countDropped().split(kind(), rows, row.columns(), rawColumns, cost, month));
   }
 
   /** A count as tag text; none when absent or 0. */
