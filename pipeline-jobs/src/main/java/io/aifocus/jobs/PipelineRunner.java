@@ -417,7 +417,8 @@ final class PipelineRunner {
     // A kept copy is computed once; when the normalizer counted, in that pass, the rows its accept filter left out,
     // a count of zero also means an empty quarantine (docs/benchmarks.md, change 21).
     boolean noneRejected = (totals.rejectedRows().isPresent() && totals.rejectedRows().getAsLong() == 0)
-        || (keepFocus && result.droppedRows().map(d -> d.afterFocusComputed().orElse(-1)).orElse(-1L) == 0);
+        || (keepFocus
+            && result.droppedRows().map(d -> d.afterFocusComputed().equals(OptionalLong.of(0))).orElse(false));
     Dataset<Row> quarantine = noneRejected
         ? spark.createDataFrame(List.of(), result.quarantine().schema())
         : result.quarantine().persist(StorageLevel.MEMORY_AND_DISK());

@@ -26,11 +26,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import scala.concurrent.Await;
+import scala.concurrent.duration.Duration;
 
 /**
  * Row-level checks of a normalizer, and the split of its output into accepted FOCUS rows and quarantine
@@ -198,32 +201,23 @@ public final class Rejections {
   }
 
   /** How long {@link #difference} waits for Spark to hand over a finished query's observed counts. */
-  private static final long OBSERVED_WAIT_MS = 10_000;
+  private static final Duration OBSERVED_WAIT = Duration.create(10, TimeUnit.SECONDS);
 
   /**
    * {@code before} − {@code kept}, once both counts are in; empty when they are not (no action has computed the
-   * rows yet, or it failed). Spark hands the counts of a finished query to its observations shortly after the action
-   * returns, so this waits a little for them.
+   * rows yet, or it failed). Spark hands the counts of a finished query to its observations shortly after the
+   * action returns, so this waits a little for them.
    */
   private static OptionalLong difference(Observation before, Observation kept) {
-    long deadline = System.nanoTime() + OBSERVED_WAIT_MS * 1_000_000L;
-    while (!(before.future().isCompleted() && kept.future().isCompleted())) {
-      if (System.nanoTime() > deadline) {
-        return OptionalLong.empty();
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return OptionalLong.empty();
-      }
-    }
-    scala.util.Try<Row> a = before.future().value().get();
-    scala.util.Try<Row> k = kept.future().value().get();
-    if (a.isFailure() || k.isFailure()) {
+    try {
+      return OptionalLong.of(Await.result(before.future(), OBSERVED_WAIT).getLong(0)
+          - Await.result(kept.future(), OBSERVED_WAIT).getLong(0));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalLong.empty();
+    } catch (Exception e) { // not in time (TimeoutException), or the query failed
       return OptionalLong.empty();
     }
-    return OptionalLong.of(a.get().getLong(0) - k.get().getLong(0));
   }
 
   /**
